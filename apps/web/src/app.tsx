@@ -1,0 +1,80 @@
+import { lazy, Suspense, useEffect, useState } from 'react';
+import { createBrowserRouter, Navigate, RouterProvider } from 'react-router';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { ApiError, onUnauthorized } from './api/client.ts';
+import { SESSION_KEY } from './features/auth/session.ts';
+import { LoginPage } from './features/auth/login-page.tsx';
+import { RequireSession, RequireRole } from './features/auth/require-session.tsx';
+import { AppLayout } from './features/layout/app-layout.tsx';
+import { AccountsListPage } from './features/accounts/accounts-list-page.tsx';
+import { AccountPage } from './features/accounts/account-page.tsx';
+import { NewAccountPage } from './features/accounts/new-account-page.tsx';
+import { UsersPage } from './features/users/users-page.tsx';
+import { NotFoundPage } from './features/layout/not-found-page.tsx';
+import { Spinner } from './ui/spinner.tsx';
+
+// The map page pulls in MapLibre (~1 MB): load it only when the user opens the map.
+const MapPage = lazy(() => import('./features/map/map-page.tsx').then((m) => ({ default: m.MapPage })));
+
+const createQueryClient = () =>
+  new QueryClient({
+    defaultOptions: {
+      queries: {
+        retry: (count, error) => !(error instanceof ApiError && error.status >= 400 && error.status < 500) && count < 2,
+        refetchOnWindowFocus: false,
+      },
+    },
+  });
+
+const router = createBrowserRouter([
+  { path: '/login', element: <LoginPage /> },
+  {
+    element: (
+      <RequireSession>
+        <AppLayout />
+      </RequireSession>
+    ),
+    children: [
+      { index: true, element: <Navigate to="/accounts" replace /> },
+      { path: 'accounts', element: <AccountsListPage /> },
+      { path: 'accounts/new', element: <NewAccountPage /> },
+      { path: 'accounts/:id', element: <AccountPage /> },
+      {
+        path: 'map',
+        element: (
+          <Suspense fallback={<Spinner label="Loading the map…" />}>
+            <MapPage />
+          </Suspense>
+        ),
+      },
+      {
+        path: 'users',
+        element: (
+          <RequireRole role="admin">
+            <UsersPage />
+          </RequireRole>
+        ),
+      },
+      { path: '*', element: <NotFoundPage /> },
+    ],
+  },
+]);
+
+export const App = () => {
+  const [queryClient] = useState(createQueryClient);
+
+  useEffect(
+    () =>
+      onUnauthorized(() => {
+        // Any 401: the session is gone; RequireSession then sends the user to /login.
+        queryClient.setQueryData(SESSION_KEY, null);
+      }),
+    [queryClient],
+  );
+
+  return (
+    <QueryClientProvider client={queryClient}>
+      <RouterProvider router={router} />
+    </QueryClientProvider>
+  );
+};

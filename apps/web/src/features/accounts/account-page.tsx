@@ -1,0 +1,133 @@
+import { useMemo } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import type { AccountDetailDto } from '../../api/types.ts';
+import { useAccount, useDeleteAccount, useUpdateAccount } from './accounts-api.ts';
+import { AccountForm } from './account-form.tsx';
+import { formFromAccount, updateBody } from './account-form-state.ts';
+import { ContactsPanel } from './contacts-panel.tsx';
+import { LocationCard } from './location-card.tsx';
+import { OpeningHoursEditor } from './opening-hours-editor.tsx';
+import { useCurrentSession } from '../auth/require-session.tsx';
+import { KindBadge, StatusBadge } from '../../ui/badges.tsx';
+import { ErrorBanner } from '../../ui/error-banner.tsx';
+import { Spinner } from '../../ui/spinner.tsx';
+
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+const CustomFields = ({ fields }: { fields: AccountDetailDto['customFields'] }) => {
+  const entries = Object.entries(fields);
+  if (entries.length === 0) return <p className="muted small">No custom fields.</p>;
+  return (
+    <dl className="meta-list" data-testid="custom-fields">
+      {entries.map(([key, value]) => (
+        <div key={key}>
+          <dt>{key}</dt>
+          <dd>{typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value)}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+};
+
+const AccountDetail = ({ account }: { account: AccountDetailDto }) => {
+  const session = useCurrentSession();
+  const update = useUpdateAccount(account.id);
+  const hours = useUpdateAccount(account.id);
+  const remove = useDeleteAccount(account.id);
+  const navigate = useNavigate();
+  const initial = useMemo(() => formFromAccount(account), [account]);
+  const canDelete = session.user.role === 'manager' || session.user.role === 'admin';
+
+  return (
+    <div className="page page-wide" data-testid="account-page" data-account-id={account.id}>
+      <div className="breadcrumbs">
+        <Link to="/accounts">Accounts</Link> <span aria-hidden="true">/</span> <span>{account.name}</span>
+      </div>
+      <div className="page-header">
+        <div>
+          <h1 data-testid="account-title">{account.name}</h1>
+          <div className="header-badges">
+            <KindBadge kind={account.kind} />
+            <StatusBadge status={account.status} />
+            {account.address.city ? <span className="muted">{account.address.city}</span> : null}
+            <span className="muted small">Updated {dateTime.format(new Date(account.updatedAt))}</span>
+          </div>
+        </div>
+        <div className="page-actions">
+          {account.location ? (
+            <Link to={`/map?q=${encodeURIComponent(account.name)}`} className="btn btn-secondary">
+              Show on map
+            </Link>
+          ) : null}
+          {canDelete ? (
+            <button
+              type="button"
+              className="btn btn-danger"
+              disabled={remove.isPending}
+              onClick={() => {
+                if (window.confirm(`Delete ${account.name}? This cannot be undone.`)) {
+                  remove.mutate(undefined, { onSuccess: () => void navigate('/accounts', { replace: true }) });
+                }
+              }}
+              data-testid="account-delete"
+            >
+              Delete
+            </button>
+          ) : null}
+        </div>
+      </div>
+      <ErrorBanner error={remove.error} />
+      <div className="detail-grid">
+        <div className="detail-main">
+          <section className="card card-pad">
+            <div className="section-header">
+              <h2>Details</h2>
+            </div>
+            <AccountForm
+              initial={initial}
+              submitLabel="Save changes"
+              pending={update.isPending}
+              error={update.error}
+              saved={update.isSuccess}
+              onSubmit={(values) => {
+                const body = updateBody(initial, values);
+                if (Object.keys(body).length > 0) update.mutate(body);
+              }}
+            />
+          </section>
+          <section className="card card-pad">
+            <div className="section-header">
+              <h2>Opening hours</h2>
+            </div>
+            <OpeningHoursEditor value={account.openingHours} pending={hours.isPending} error={hours.error} onSave={(openingHours) => hours.mutate({ openingHours })} />
+          </section>
+        </div>
+        <div className="detail-side">
+          <LocationCard account={account} />
+          <ContactsPanel accountId={account.id} contacts={account.contacts} />
+          <section className="card card-pad">
+            <div className="section-header">
+              <h2>Custom fields</h2>
+            </div>
+            <CustomFields fields={account.customFields} />
+          </section>
+        </div>
+      </div>
+    </div>
+  );
+};
+
+export const AccountPage = () => {
+  const { id = '' } = useParams();
+  const account = useAccount(id);
+  if (account.isPending) return <Spinner label="Loading account…" />;
+  if (account.isError) {
+    return (
+      <div className="page">
+        <ErrorBanner error={account.error} />
+        <Link to="/accounts">Back to accounts</Link>
+      </div>
+    );
+  }
+  return <AccountDetail account={account.data} />;
+};

@@ -1,0 +1,91 @@
+import type { ReactNode } from 'react';
+import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
+import { useCurrentSession } from '../auth/require-session.tsx';
+import { useLogout } from '../auth/session.ts';
+import { ROLE_LABELS } from '../accounts/account-labels.ts';
+import { filterSearchString } from '../accounts/account-filters.ts';
+
+const Icon = ({ d }: { d: string }) => (
+  <svg viewBox="0 0 24 24" width="18" height="18" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
+    <path d={d} />
+  </svg>
+);
+
+const ICONS = {
+  accounts: 'M3 21h18M5 21V7l7-4 7 4v14M9 9h1m4 0h1M9 13h1m4 0h1M9 17h1m4 0h1',
+  map: 'M9 4 3 6v14l6-2 6 2 6-2V4l-6 2-6-2zm0 0v14m6-12v14',
+  users: 'M16 19v-1a4 4 0 0 0-4-4H6a4 4 0 0 0-4 4v1M9 10a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7zm13 9v-1a4 4 0 0 0-3-3.9M16 3.1a3.5 3.5 0 0 1 0 6.8',
+  logout: 'M9 21H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h4m7 14 5-5-5-5m5 5H9',
+};
+
+const NavItem = ({ to, icon, label, testId }: { to: string; icon: string; label: ReactNode; testId: string }) => (
+  <NavLink to={to} className={({ isActive }) => `nav-item${isActive ? ' active' : ''}`} data-testid={testId}>
+    <Icon d={icon} />
+    <span>{label}</span>
+  </NavLink>
+);
+
+const initials = (name: string) =>
+  name
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((part) => part[0]?.toUpperCase() ?? '')
+    .join('');
+
+export const AppLayout = () => {
+  const session = useCurrentSession();
+  const logout = useLogout();
+  const navigate = useNavigate();
+  const location = useLocation();
+  // The list and the map share their filters: carry them over when switching.
+  const carried = location.pathname === '/accounts' || location.pathname === '/map' ? filterSearchString(new URLSearchParams(location.search)) : '';
+
+  return (
+    <div className="app-shell">
+      <aside className="sidebar">
+        <div className="sidebar-brand">
+          <span className="brand-mark" aria-hidden="true">
+            <svg viewBox="0 0 24 24" width="18" height="18">
+              <path d="M12 2a7 7 0 0 0-7 7c0 5.2 7 13 7 13s7-7.8 7-13a7 7 0 0 0-7-7zm0 9.5a2.5 2.5 0 1 1 0-5 2.5 2.5 0 0 1 0 5z" fill="currentColor" />
+            </svg>
+          </span>
+          <span className="brand-name">GeoCRM</span>
+        </div>
+        <nav className="nav" aria-label="Main">
+          <NavItem to={`/accounts${carried}`} icon={ICONS.accounts} label="Accounts" testId="nav-accounts" />
+          <NavItem to={`/map${carried}`} icon={ICONS.map} label="Map" testId="nav-map" />
+          {session.user.role === 'admin' ? <NavItem to="/users" icon={ICONS.users} label="Users" testId="nav-users" /> : null}
+        </nav>
+        <div className="sidebar-footer muted">{session.org.name}</div>
+      </aside>
+      <div className="main">
+        <header className="topbar">
+          <div className="topbar-spacer" />
+          <div className="user-chip" data-testid="current-user">
+            <span className="avatar" aria-hidden="true">
+              {initials(session.user.name)}
+            </span>
+            <span className="user-text">
+              <span className="user-name">{session.user.name}</span>
+              <span className="user-role">{ROLE_LABELS[session.user.role]}</span>
+            </span>
+          </div>
+          <button
+            type="button"
+            className="btn btn-ghost"
+            data-testid="logout"
+            disabled={logout.isPending}
+            onClick={() => logout.mutate(undefined, { onSettled: () => void navigate('/login', { replace: true }) })}
+          >
+            <Icon d={ICONS.logout} />
+            <span>Log out</span>
+          </button>
+        </header>
+        <main className="content">
+          <Outlet />
+        </main>
+      </div>
+    </div>
+  );
+};

@@ -1,0 +1,34 @@
+import { Link } from 'react-router';
+import { useQuery } from '@tanstack/react-query';
+import type { AccountDetailDto } from '../../api/types.ts';
+import type { AccountKind, AccountStatus } from '@geocrm/domain';
+import { api } from '../../api/client.ts';
+import { accountKeys } from '../accounts/accounts-api.ts';
+import { KindBadge, StatusBadge } from '../../ui/badges.tsx';
+
+interface AccountPopupProps {
+  readonly account: { readonly id: string; readonly name: string; readonly kind: AccountKind; readonly status: AccountStatus };
+}
+
+/** What a click on a map point shows; the city comes from the account itself (the map rows are compact). */
+export const AccountPopup = ({ account }: AccountPopupProps) => {
+  const detail = useQuery({
+    queryKey: accountKeys.detail(account.id),
+    queryFn: ({ signal }) => api<AccountDetailDto>(`/accounts/${encodeURIComponent(account.id)}`, { signal }),
+    staleTime: 30_000,
+  });
+  const city = detail.data ? [detail.data.address.postcode, detail.data.address.city].filter(Boolean).join(' ') : null;
+  return (
+    <div className="map-popup" data-testid="map-popup" data-account-id={account.id}>
+      <div className="map-popup-name">{account.name}</div>
+      <div className="map-popup-badges">
+        <KindBadge kind={account.kind} />
+        <StatusBadge status={account.status} />
+      </div>
+      <div className="map-popup-city muted">{city ?? (detail.isPending ? 'Loading…' : '—')}</div>
+      <Link to={`/accounts/${account.id}`} className="map-popup-link" data-testid="map-popup-link">
+        Open account →
+      </Link>
+    </div>
+  );
+};

@@ -1,0 +1,119 @@
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { createPortal } from 'react-dom';
+import type { AccountMapPoint } from '../api/types.ts';
+import { Popup, type GeoJSONSource, type MapLayerMouseEvent, type MapLibreMap } from './maplibre.ts';
+import type { AttributionItem, Boundaries } from './base-style.ts';
+import { useBaseMap } from './use-base-map.ts';
+import {
+  ACCOUNT_POINTS_LAYER,
+  ACCOUNTS_SOURCE,
+  addAccountLayers,
+  boundsOf,
+  CLUSTERS_LAYER,
+  setAccounts,
+  toFeatureCollection,
+  type AccountPointProperties,
+} from './accounts-layer.ts';
+
+declare global {
+  interface Window {
+    /** The map of the map page, for end-to-end tests. */
+    __geocrmMap?: MapLibreMap | undefined;
+  }
+}
+
+interface AccountsMapProps {
+  readonly points: readonly AccountMapPoint[] | undefined;
+  readonly boundaries: Boundaries;
+  readonly attribution: readonly AttributionItem[] | undefined;
+  /** Content of the popup opened by a click on an account. */
+  readonly renderPopup: (account: AccountPointProperties) => ReactNode;
+}
+
+interface OpenPopup {
+  readonly account: AccountPointProperties;
+  readonly container: HTMLElement;
+}
+
+const readProperties = (value: Record<string, unknown> | null | undefined): AccountPointProperties | null => {
+  if (!value || typeof value['id'] !== 'string') return null;
+  return value as unknown as AccountPointProperties;
+};
+
+export const AccountsMap = ({ points, boundaries, attribution, renderPopup }: AccountsMapProps) => {
+  const containerRef = useRef<HTMLDivElement>(null);
+  const popupRef = useRef<Popup | null>(null);
+  const [popup, setPopup] = useState<OpenPopup | null>(null);
+  const map = useBaseMap(containerRef, { boundaries, attribution, onReady: addAccountLayers });
+  const fitted = useRef<readonly AccountMapPoint[] | null>(null);
+
+  // Convert once per response; clustering then happens in MapLibre's worker.
+  const data = useMemo(() => (points ? toFeatureCollection(points) : null), [points]);
+
+  useEffect(() => {
+    if (!map) return undefined;
+    window.__geocrmMap = map;
+    const onClusterClick = (event: MapLayerMouseEvent) => {
+      const feature = event.features?.[0];
+      const clusterId = feature?.properties['cluster_id'] as number | undefined;
+      if (!feature || clusterId === undefined || feature.geometry.type !== 'Point') return;
+      const center = feature.geometry.coordinates as [number, number];
+      const source = map.getSource<GeoJSONSource>(ACCOUNTS_SOURCE);
+      void source?.getClusterExpansionZoom(clusterId).then((zoom) => map.easeTo({ center, zoom: Math.min(zoom, 18) }));
+    };
+    const onPointClick = (event: MapLayerMouseEvent) => {
+      const feature = event.features?.[0];
+      const account = readProperties(feature?.properties);
+      if (!feature || !account || feature.geometry.type !== 'Point') return;
+      popupRef.current?.remove();
+      const container = document.createElement('div');
+      const instance = new Popup({ offset: 12, maxWidth: '280px', closeButton: true })
+        .setLngLat(feature.geometry.coordinates as [number, number])
+        .setDOMContent(container)
+        .addTo(map);
+      instance.on('close', () => setPopup((open) => (open?.container === container ? null : open)));
+      popupRef.current = instance;
+      setPopup({ account, container });
+    };
+    const pointer = () => {
+      map.getCanvas().style.cursor = 'pointer';
+    };
+    const noPointer = () => {
+      map.getCanvas().style.cursor = '';
+    };
+    map.on('click', CLUSTERS_LAYER, onClusterClick);
+    map.on('click', ACCOUNT_POINTS_LAYER, onPointClick);
+    for (const layer of [CLUSTERS_LAYER, ACCOUNT_POINTS_LAYER]) {
+      map.on('mouseenter', layer, pointer);
+      map.on('mouseleave', layer, noPointer);
+    }
+    return () => {
+      if (window.__geocrmMap === map) window.__geocrmMap = undefined;
+      popupRef.current?.remove();
+      map.off('click', CLUSTERS_LAYER, onClusterClick);
+      map.off('click', ACCOUNT_POINTS_LAYER, onPointClick);
+      for (const layer of [CLUSTERS_LAYER, ACCOUNT_POINTS_LAYER]) {
+        map.off('mouseenter', layer, pointer);
+        map.off('mouseleave', layer, noPointer);
+      }
+    };
+  }, [map]);
+
+  useEffect(() => {
+    if (!map || !data || !points) return;
+    setAccounts(map, data);
+    popupRef.current?.remove();
+    if (fitted.current === points) return;
+    fitted.current = points;
+    const bounds = boundsOf(points);
+    if (bounds) {
+      map.fitBounds(bounds, { padding: 48, maxZoom: 12, duration: 0 });
+    }
+  }, [map, data, points]);
+
+  return (
+    <div className="map-canvas" ref={containerRef} data-testid="accounts-map" data-ready={map ? 'true' : 'false'}>
+      {popup ? createPortal(renderPopup(popup.account), popup.container) : null}
+    </div>
+  );
+};
