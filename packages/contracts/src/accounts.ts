@@ -1,0 +1,228 @@
+import { Type, type Static, type TSchema } from 'typebox';
+import { ACCOUNT_KINDS, ACCOUNT_STATUSES, GEO_PRECISIONS, GEO_SOURCES } from '@geocrm/domain';
+import { HourMinute, IsoDate, LngLatSchema, Uuid } from './common.ts';
+
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+const literals = <const T extends readonly string[]>(values: T) => Type.Union(values.map((v) => Type.Literal(v)));
+
+export const AccountKindSchema = literals(ACCOUNT_KINDS);
+export const AccountStatusSchema = literals(ACCOUNT_STATUSES);
+export const GeoPrecisionSchema = literals(GEO_PRECISIONS);
+export const GeoSourceSchema = literals(GEO_SOURCES);
+
+const ShortText = (max = 200) => Type.String({ maxLength: max });
+
+export const AddressSchema = Type.Object(
+  {
+    line1: ShortText(),
+    line2: ShortText(),
+    postcode: ShortText(20),
+    city: ShortText(),
+    /** ISO 3166-1 alpha-2. */
+    country: Type.String({ pattern: '^[A-Z]{2}$' }),
+  },
+  { additionalProperties: false },
+);
+export type AddressDto = Static<typeof AddressSchema>;
+
+export const TimeIntervalSchema = Type.Object({ from: HourMinute, to: HourMinute }, { additionalProperties: false });
+const Intervals = Type.Array(TimeIntervalSchema, { maxItems: 6 });
+export const OpeningHoursSchema = Type.Object(
+  {
+    /** Keys are ISO weekdays "1" (Monday) … "7" (Sunday); a missing day is closed. */
+    weekly: Type.Object(
+      {
+        '1': Type.Optional(Intervals),
+        '2': Type.Optional(Intervals),
+        '3': Type.Optional(Intervals),
+        '4': Type.Optional(Intervals),
+        '5': Type.Optional(Intervals),
+        '6': Type.Optional(Intervals),
+        '7': Type.Optional(Intervals),
+      },
+      { additionalProperties: false },
+    ),
+    exceptions: Type.Array(
+      Type.Object(
+        { date: IsoDate, intervals: Intervals, note: Type.Optional(ShortText()) },
+        { additionalProperties: false },
+      ),
+      { maxItems: 366 },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type OpeningHoursDto = Static<typeof OpeningHoursSchema>;
+
+export const WeekdaySchema = Type.Integer({ minimum: 1, maximum: 7 });
+
+export const GeoInfoSchema = Type.Object({
+  precision: Nullable(GeoPrecisionSchema),
+  source: Nullable(GeoSourceSchema),
+  /** A person placed the pin by hand: automatic geocoding never overwrites it. */
+  manual: Type.Boolean(),
+  score: Nullable(Type.Number()),
+});
+
+export const ContactDto = Type.Object({
+  id: Uuid,
+  accountId: Uuid,
+  firstName: Type.String(),
+  lastName: Type.String(),
+  title: Type.String(),
+  email: Nullable(Type.String()),
+  phone: Nullable(Type.String()),
+  isPrimary: Type.Boolean(),
+  notes: Type.String(),
+});
+export type ContactDto = Static<typeof ContactDto>;
+
+const ContactFields = {
+  firstName: ShortText(),
+  lastName: ShortText(),
+  title: ShortText(),
+  email: Nullable(Type.String({ format: 'email', maxLength: 254 })),
+  phone: Nullable(Type.String({ maxLength: 40 })),
+  isPrimary: Type.Boolean(),
+  notes: ShortText(4000),
+};
+export const CreateContactBody = Type.Object(
+  {
+    ...ContactFields,
+    lastName: Type.String({ minLength: 1, maxLength: 200 }),
+    firstName: Type.Optional(ContactFields.firstName),
+    title: Type.Optional(ContactFields.title),
+    email: Type.Optional(ContactFields.email),
+    phone: Type.Optional(ContactFields.phone),
+    isPrimary: Type.Optional(ContactFields.isPrimary),
+    notes: Type.Optional(ContactFields.notes),
+  },
+  { additionalProperties: false },
+);
+export type CreateContactBody = Static<typeof CreateContactBody>;
+export const UpdateContactBody = Type.Partial(Type.Object(ContactFields, { additionalProperties: false }), {
+  additionalProperties: false,
+  minProperties: 1,
+});
+export type UpdateContactBody = Static<typeof UpdateContactBody>;
+export const ContactParams = Type.Object({ id: Uuid, contactId: Uuid }, { additionalProperties: false });
+export type ContactParams = Static<typeof ContactParams>;
+
+export const AccountDto = Type.Object({
+  id: Uuid,
+  kind: AccountKindSchema,
+  status: AccountStatusSchema,
+  name: Type.String(),
+  ownerId: Nullable(Uuid),
+  ownerName: Nullable(Type.String()),
+  tags: Type.Array(Type.String()),
+  customFields: Type.Record(Type.String(), Type.Unknown()),
+  phone: Nullable(Type.String()),
+  email: Nullable(Type.String()),
+  website: Nullable(Type.String()),
+  address: AddressSchema,
+  location: Nullable(LngLatSchema),
+  geo: GeoInfoSchema,
+  openingHours: OpeningHoursSchema,
+  preferredVisitDays: Type.Array(WeekdaySchema),
+  notes: Type.String(),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+});
+export type AccountDto = Static<typeof AccountDto>;
+
+export const AccountDetailDto = Type.Intersect([AccountDto, Type.Object({ contacts: Type.Array(ContactDto) })]);
+export type AccountDetailDto = Static<typeof AccountDetailDto>;
+
+const Tag = Type.String({ minLength: 1, maxLength: 50, pattern: '^[^,]+$' });
+const AccountWritable = {
+  kind: AccountKindSchema,
+  status: AccountStatusSchema,
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  ownerId: Nullable(Uuid),
+  tags: Type.Array(Tag, { maxItems: 50, uniqueItems: true }),
+  customFields: Type.Record(Type.String({ maxLength: 100 }), Type.Unknown(), { maxProperties: 100 }),
+  phone: Nullable(Type.String({ maxLength: 40 })),
+  email: Nullable(Type.String({ format: 'email', maxLength: 254 })),
+  website: Nullable(Type.String({ maxLength: 500 })),
+  address: AddressSchema,
+  /** Setting a location places the pin by hand (geo.manual becomes true); null clears it. */
+  location: Nullable(LngLatSchema),
+  openingHours: OpeningHoursSchema,
+  preferredVisitDays: Type.Array(WeekdaySchema, { maxItems: 7, uniqueItems: true }),
+  notes: Type.String({ maxLength: 20000 }),
+};
+
+export const CreateAccountBody = Type.Object(
+  {
+    kind: AccountWritable.kind,
+    name: AccountWritable.name,
+    status: Type.Optional(AccountWritable.status),
+    ownerId: Type.Optional(AccountWritable.ownerId),
+    tags: Type.Optional(AccountWritable.tags),
+    customFields: Type.Optional(AccountWritable.customFields),
+    phone: Type.Optional(AccountWritable.phone),
+    email: Type.Optional(AccountWritable.email),
+    website: Type.Optional(AccountWritable.website),
+    address: Type.Optional(AccountWritable.address),
+    location: Type.Optional(AccountWritable.location),
+    openingHours: Type.Optional(AccountWritable.openingHours),
+    preferredVisitDays: Type.Optional(AccountWritable.preferredVisitDays),
+    notes: Type.Optional(AccountWritable.notes),
+    contacts: Type.Optional(Type.Array(CreateContactBody, { maxItems: 50 })),
+  },
+  { additionalProperties: false },
+);
+export type CreateAccountBody = Static<typeof CreateAccountBody>;
+
+export const UpdateAccountBody = Type.Partial(Type.Object(AccountWritable, { additionalProperties: false }), {
+  additionalProperties: false,
+  minProperties: 1,
+});
+export type UpdateAccountBody = Static<typeof UpdateAccountBody>;
+
+export const ACCOUNT_SORTS = ['name', '-name', 'city', '-city', 'createdAt', '-createdAt', 'updatedAt', '-updatedAt'] as const;
+export type AccountSort = (typeof ACCOUNT_SORTS)[number];
+
+/** Filters shared by the list and the map. Lists are comma-separated. */
+export const AccountFilterQuery = {
+  kind: Type.Optional(Type.String({ maxLength: 200, description: 'Comma-separated kinds' })),
+  status: Type.Optional(Type.String({ maxLength: 200, description: 'Comma-separated statuses' })),
+  ownerId: Type.Optional(Type.String({ maxLength: 40, description: 'A user id, or "none" for accounts without owner' })),
+  tag: Type.Optional(Type.String({ maxLength: 500, description: 'Comma-separated tags; an account matches if it has all of them' })),
+  q: Type.Optional(Type.String({ maxLength: 200, description: 'Text search on name and city (trigram similarity)' })),
+  bbox: Type.Optional(Type.String({ maxLength: 100, description: 'minLng,minLat,maxLng,maxLat' })),
+};
+export const AccountListQuery = Type.Object(
+  {
+    ...AccountFilterQuery,
+    sort: Type.Optional(literals(ACCOUNT_SORTS)),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+    cursor: Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  { additionalProperties: false },
+);
+export type AccountListQuery = Static<typeof AccountListQuery>;
+export const AccountMapQuery = Type.Object(AccountFilterQuery, { additionalProperties: false });
+export type AccountMapQuery = Static<typeof AccountMapQuery>;
+
+export const AccountList = Type.Object({
+  items: Type.Array(AccountDto),
+  nextCursor: Nullable(Type.String()),
+  total: Type.Integer(),
+});
+export type AccountList = Static<typeof AccountList>;
+
+/** Compact rows for the map: `[id, name, kind, status, lng, lat]`. Accounts without location are left out. */
+export const AccountMapPoint = Type.Tuple([Uuid, Type.String(), AccountKindSchema, AccountStatusSchema, Type.Number(), Type.Number()]);
+export type AccountMapPoint = Static<typeof AccountMapPoint>;
+export const AccountMap = Type.Object({
+  items: Type.Array(AccountMapPoint),
+  /** Matching accounts including those without a location. */
+  total: Type.Integer(),
+  withoutLocation: Type.Integer(),
+});
+export type AccountMap = Static<typeof AccountMap>;
+
+export const TagList = Type.Object({ items: Type.Array(Type.Object({ tag: Type.String(), count: Type.Integer() })) });
+export type TagList = Static<typeof TagList>;

@@ -1,0 +1,10 @@
+export * from './schema.ts';
+export * from './create-db.ts';
+export * from './migrate.ts';
+export * from './backup.ts';
+export { lockDataDir, removeInterruptedInit } from './data-dir.ts';
+export * from './repositories/orgs.repository.ts';
+export * from './repositories/users.repository.ts';
+export * from './repositories/sessions.repository.ts';
+export * from './repositories/accounts.repository.ts';
+export * from './repositories/contacts.repository.ts';

@@ -1,0 +1,352 @@
+import { sql, type Expression, type Kysely, type SqlBool, type ExpressionBuilder } from 'kysely';
+import type { AccountKind, AccountStatus, GeoPrecision, GeoSource, OpeningHours } from '@geocrm/domain';
+import type { Database } from '../schema.ts';
+
+export interface AccountRecord {
+  readonly id: string;
+  readonly orgId: string;
+  readonly kind: AccountKind;
+  readonly status: AccountStatus;
+  readonly name: string;
+  readonly ownerId: string | null;
+  readonly ownerName: string | null;
+  readonly tags: string[];
+  readonly customFields: Record<string, unknown>;
+  readonly phone: string | null;
+  readonly email: string | null;
+  readonly website: string | null;
+  readonly address: { line1: string; line2: string; postcode: string; city: string; country: string };
+  readonly location: { lng: number; lat: number } | null;
+  readonly geo: { precision: GeoPrecision | null; source: GeoSource | null; manual: boolean; score: number | null };
+  readonly openingHours: OpeningHours;
+  readonly preferredVisitDays: number[];
+  readonly notes: string;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+export interface AccountFilter {
+  readonly kinds?: readonly AccountKind[];
+  readonly statuses?: readonly AccountStatus[];
+  /** A user id, or null for accounts without owner. */
+  readonly ownerId?: string | null;
+  /** The account must carry every one of these tags. */
+  readonly tags?: readonly string[];
+  readonly q?: string;
+  readonly bbox?: readonly [number, number, number, number];
+}
+
+/** `relevance` (best text match first) needs a text query. */
+export type AccountSortKey = 'name' | 'city' | 'createdAt' | 'updatedAt' | 'relevance';
+export interface AccountPage {
+  readonly sort: AccountSortKey;
+  readonly descending: boolean;
+  readonly limit: number;
+  /** Keyset position: the sort value and id of the last row already seen. */
+  readonly after?: { readonly value: string; readonly id: string };
+}
+
+/** Every writable field; `undefined` leaves a field unchanged. */
+export interface AccountWrite {
+  readonly kind?: AccountKind;
+  readonly status?: AccountStatus;
+  readonly name?: string;
+  readonly ownerId?: string | null;
+  readonly tags?: readonly string[];
+  readonly customFields?: Record<string, unknown>;
+  readonly phone?: string | null;
+  readonly email?: string | null;
+  readonly website?: string | null;
+  readonly address?: { line1: string; line2: string; postcode: string; city: string; country: string };
+  readonly location?: { lng: number; lat: number } | null;
+  readonly geo?: { precision: GeoPrecision | null; source: GeoSource | null; manual: boolean; score: number | null };
+  readonly openingHours?: OpeningHours;
+  readonly preferredVisitDays?: readonly number[];
+  readonly notes?: string;
+}
+
+const SORT_COLUMNS = { name: 'a.name', city: 'a.city', createdAt: 'a.created_at', updatedAt: 'a.updated_at' } as const;
+
+interface Row {
+  id: string;
+  org_id: string;
+  kind: AccountKind;
+  status: AccountStatus;
+  name: string;
+  owner_id: string | null;
+  owner_name: string | null;
+  tags: string[];
+  custom_fields: Record<string, unknown>;
+  phone: string | null;
+  email: string | null;
+  website: string | null;
+  address_line1: string;
+  address_line2: string;
+  postcode: string;
+  city: string;
+  country: string;
+  lng: number | null;
+  lat: number | null;
+  geo_precision: GeoPrecision | null;
+  geo_source: GeoSource | null;
+  geo_manual: boolean;
+  geo_score: number | null;
+  opening_hours: OpeningHours;
+  preferred_visit_days: number[];
+  notes: string;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const toRecord = (r: Row): AccountRecord => ({
+  id: r.id,
+  orgId: r.org_id,
+  kind: r.kind,
+  status: r.status,
+  name: r.name,
+  ownerId: r.owner_id,
+  ownerName: r.owner_name,
+  tags: r.tags,
+  customFields: r.custom_fields,
+  phone: r.phone,
+  email: r.email,
+  website: r.website,
+  address: { line1: r.address_line1, line2: r.address_line2, postcode: r.postcode, city: r.city, country: r.country.trim() },
+  location: r.lng === null || r.lat === null ? null : { lng: Number(r.lng), lat: Number(r.lat) },
+  geo: { precision: r.geo_precision, source: r.geo_source, manual: r.geo_manual, score: r.geo_score === null ? null : Number(r.geo_score) },
+  openingHours: r.opening_hours,
+  preferredVisitDays: r.preferred_visit_days.map(Number),
+  notes: r.notes,
+  createdAt: new Date(r.created_at),
+  updatedAt: new Date(r.updated_at),
+});
+
+const escapeLike = (s: string): string => s.replaceAll('\\', '\\\\').replaceAll('%', '\\%').replaceAll('_', '\\_');
+
+type Eb = ExpressionBuilder<{ a: Database['accounts'] }, 'a'>;
+
+const filterExpression = (eb: Eb, orgId: string, f: AccountFilter): Expression<SqlBool> => {
+  const conditions: Expression<SqlBool>[] = [eb('a.org_id', '=', orgId)];
+  if (f.kinds?.length) conditions.push(eb('a.kind', 'in', [...f.kinds]));
+  if (f.statuses?.length) conditions.push(eb('a.status', 'in', [...f.statuses]));
+  if (f.ownerId === null) conditions.push(eb('a.owner_id', 'is', null));
+  else if (f.ownerId !== undefined) conditions.push(eb('a.owner_id', '=', f.ownerId));
+  if (f.tags?.length) conditions.push(sql<SqlBool>`a.tags @> ${sql.val([...f.tags])}::text[]`);
+  const q = f.q?.trim();
+  if (q) {
+    const like = `%${escapeLike(q)}%`;
+    conditions.push(
+      sql<SqlBool>`(a.name ilike ${like} or a.city ilike ${like} or ${q} <% a.name or ${q} <% a.city)`,
+    );
+  }
+  if (f.bbox) {
+    const [minLng, minLat, maxLng, maxLat] = f.bbox;
+    conditions.push(sql<SqlBool>`a.location && ST_MakeEnvelope(${minLng}, ${minLat}, ${maxLng}, ${maxLat}, 4326)::geography`);
+  }
+  return eb.and(conditions);
+};
+
+/** How well an account matches a text query, 0–1: a substring match on the name ranks first. */
+const relevance = (q: string) => {
+  const like = `%${escapeLike(q)}%`;
+  return sql<number>`greatest(
+    case when a.name ilike ${like} then 1.0 else 0 end,
+    case when a.city ilike ${like} then 0.9 else 0 end,
+    word_similarity(${q}, a.name) * 0.85,
+    word_similarity(${q}, a.city) * 0.8)::float8`;
+};
+
+const keyText = (value: unknown): string => (value instanceof Date ? value.toISOString() : String(value));
+
+const locationValue = (loc: { lng: number; lat: number } | null) =>
+  loc === null ? null : sql`ST_SetSRID(ST_MakePoint(${loc.lng}, ${loc.lat}), 4326)::geography`;
+
+const writeColumns = (w: AccountWrite) => ({
+  ...(w.kind === undefined ? {} : { kind: w.kind }),
+  ...(w.status === undefined ? {} : { status: w.status }),
+  ...(w.name === undefined ? {} : { name: w.name }),
+  ...(w.ownerId === undefined ? {} : { owner_id: w.ownerId }),
+  ...(w.tags === undefined ? {} : { tags: [...w.tags] }),
+  ...(w.customFields === undefined ? {} : { custom_fields: JSON.stringify(w.customFields) }),
+  ...(w.phone === undefined ? {} : { phone: w.phone }),
+  ...(w.email === undefined ? {} : { email: w.email }),
+  ...(w.website === undefined ? {} : { website: w.website }),
+  ...(w.address === undefined
+    ? {}
+    : {
+        address_line1: w.address.line1,
+        address_line2: w.address.line2,
+        postcode: w.address.postcode,
+        city: w.address.city,
+        country: w.address.country,
+      }),
+  ...(w.location === undefined ? {} : { location: locationValue(w.location) }),
+  ...(w.geo === undefined
+    ? {}
+    : { geo_precision: w.geo.precision, geo_source: w.geo.source, geo_manual: w.geo.manual, geo_score: w.geo.score }),
+  ...(w.openingHours === undefined ? {} : { opening_hours: JSON.stringify(w.openingHours) }),
+  ...(w.preferredVisitDays === undefined ? {} : { preferred_visit_days: [...w.preferredVisitDays] }),
+  ...(w.notes === undefined ? {} : { notes: w.notes }),
+});
+
+export class AccountsRepository {
+  readonly #db: Kysely<Database>;
+  constructor(db: Kysely<Database>) {
+    this.#db = db;
+  }
+
+  #select() {
+    return this.#db
+      .selectFrom('accounts as a')
+      .leftJoin('users as u', 'u.id', 'a.owner_id')
+      .select([
+        'a.id',
+        'a.org_id',
+        'a.kind',
+        'a.status',
+        'a.name',
+        'a.owner_id',
+        'u.name as owner_name',
+        'a.tags',
+        'a.custom_fields',
+        'a.phone',
+        'a.email',
+        'a.website',
+        'a.address_line1',
+        'a.address_line2',
+        'a.postcode',
+        'a.city',
+        'a.country',
+        sql<number | null>`ST_X(a.location::geometry)`.as('lng'),
+        sql<number | null>`ST_Y(a.location::geometry)`.as('lat'),
+        'a.geo_precision',
+        'a.geo_source',
+        'a.geo_manual',
+        'a.geo_score',
+        'a.opening_hours',
+        'a.preferred_visit_days',
+        'a.notes',
+        'a.created_at',
+        'a.updated_at',
+      ]);
+  }
+
+  async get(orgId: string, id: string): Promise<AccountRecord | undefined> {
+    const row = await this.#select().where('a.org_id', '=', orgId).where('a.id', '=', id).executeTakeFirst();
+    return row && toRecord(row);
+  }
+
+  async list(
+    orgId: string,
+    filter: AccountFilter,
+    page: AccountPage,
+  ): Promise<{ items: AccountRecord[]; total: number; hasMore: boolean; lastKey: { value: string; id: string } | null }> {
+    const q = filter.q?.trim() ?? '';
+    const byRelevance = page.sort === 'relevance' && q !== '';
+    // Relevance is best first; ties and the other sorts go by the column, then id.
+    const key = byRelevance ? relevance(q) : sql.ref(SORT_COLUMNS[page.sort === 'relevance' ? 'name' : page.sort]);
+    const descending = byRelevance ? !page.descending : page.descending;
+    const dir = descending ? 'desc' : 'asc';
+    let query = this.#select()
+      .select(key.as('sort_key'))
+      .where((eb) => filterExpression(eb as unknown as Eb, orgId, filter));
+    if (page.after) {
+      const value =
+        page.sort === 'createdAt' || page.sort === 'updatedAt'
+          ? sql`${page.after.value}::timestamptz`
+          : byRelevance
+            ? sql`${page.after.value}::float8`
+            : sql`${page.after.value}`;
+      const op = descending ? sql`<` : sql`>`;
+      query = query.where(sql<SqlBool>`(${key}, a.id) ${op} (${value}, ${page.after.id}::uuid)`);
+    }
+    const rows = await query.orderBy(key, dir).orderBy('a.id', dir).limit(page.limit + 1).execute();
+    const totalRow = await this.#db
+      .selectFrom('accounts as a')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where((eb) => filterExpression(eb as unknown as Eb, orgId, filter))
+      .executeTakeFirstOrThrow();
+    const hasMore = rows.length > page.limit;
+    const items = rows.slice(0, page.limit);
+    const last = items.at(-1);
+    return {
+      items: items.map((r) => toRecord(r as Row)),
+      total: Number(totalRow.n),
+      hasMore,
+      /** Where the next page starts, for the cursor. */
+      lastKey: hasMore && last ? { value: keyText(last.sort_key), id: last.id } : null,
+    };
+  }
+
+  /** Compact rows for the map; accounts without location are counted, not returned. */
+  async mapPoints(orgId: string, filter: AccountFilter): Promise<{ items: [string, string, AccountKind, AccountStatus, number, number][]; total: number }> {
+    const rows = await this.#db
+      .selectFrom('accounts as a')
+      .select([
+        'a.id',
+        'a.name',
+        'a.kind',
+        'a.status',
+        sql<number | null>`round(ST_X(a.location::geometry)::numeric, 6)::float8`.as('lng'),
+        sql<number | null>`round(ST_Y(a.location::geometry)::numeric, 6)::float8`.as('lat'),
+      ])
+      .where((eb) => filterExpression(eb as unknown as Eb, orgId, filter))
+      .orderBy('a.id')
+      .execute();
+    const items: [string, string, AccountKind, AccountStatus, number, number][] = [];
+    for (const r of rows) if (r.lng !== null && r.lat !== null) items.push([r.id, r.name, r.kind, r.status, Number(r.lng), Number(r.lat)]);
+    return { items, total: rows.length };
+  }
+
+  async tags(orgId: string): Promise<{ tag: string; count: number }[]> {
+    const result = await sql<{ tag: string; count: number }>`
+      select t.tag, count(*)::int as count from accounts a, unnest(a.tags) as t(tag)
+      where a.org_id = ${orgId} group by t.tag order by count desc, t.tag`.execute(this.#db);
+    return result.rows.map((r) => ({ tag: r.tag, count: Number(r.count) }));
+  }
+
+  async insert(orgId: string, data: AccountWrite & { kind: AccountKind; name: string }): Promise<string> {
+    const now = new Date();
+    const row = await this.#db
+      .insertInto('accounts')
+      .values({ org_id: orgId, status: 'active', created_at: now, updated_at: now, ...writeColumns(data) } as never)
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  }
+
+  async insertMany(orgId: string, rows: readonly (AccountWrite & { kind: AccountKind; name: string })[]): Promise<number> {
+    if (rows.length === 0) return 0;
+    const now = new Date();
+    const result = await this.#db
+      .insertInto('accounts')
+      .values(rows.map((data) => ({ org_id: orgId, status: 'active', created_at: now, updated_at: now, ...writeColumns(data) }) as never))
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0);
+  }
+
+  /** Returns false when no account of this organisation has this id. */
+  async update(orgId: string, id: string, data: AccountWrite): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('accounts')
+      .set({ ...writeColumns(data), updated_at: new Date() } as never)
+      .where('org_id', '=', orgId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async delete(orgId: string, id: string): Promise<boolean> {
+    const result = await this.#db.deleteFrom('accounts').where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async count(orgId: string): Promise<number> {
+    const row = await this.#db
+      .selectFrom('accounts')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where('org_id', '=', orgId)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+}

@@ -1,0 +1,73 @@
+import type { Kysely } from 'kysely';
+import type { Role } from '@geocrm/domain';
+import type { Database, UserRow } from '../schema.ts';
+
+export type UserRecord = Omit<UserRow, 'password_hash'>;
+const PUBLIC_COLUMNS = ['id', 'org_id', 'email', 'name', 'role', 'active', 'created_at', 'updated_at'] as const;
+
+export interface NewUser {
+  readonly orgId: string;
+  readonly email: string;
+  readonly name: string;
+  readonly role: Role;
+  readonly passwordHash: string;
+}
+export interface UserPatch {
+  readonly name?: string;
+  readonly role?: Role;
+  readonly active?: boolean;
+  readonly passwordHash?: string;
+}
+
+export class UsersRepository {
+  readonly #db: Kysely<Database>;
+  constructor(db: Kysely<Database>) {
+    this.#db = db;
+  }
+  /** For login only: the one place the password hash leaves the database. */
+  async findByEmailWithHash(email: string): Promise<UserRow | undefined> {
+    return this.#db.selectFrom('users').selectAll().where('email', '=', email.toLowerCase()).executeTakeFirst();
+  }
+  async get(orgId: string, id: string): Promise<UserRecord | undefined> {
+    return this.#db.selectFrom('users').select(PUBLIC_COLUMNS).where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+  }
+  async list(orgId: string): Promise<UserRecord[]> {
+    return this.#db.selectFrom('users').select(PUBLIC_COLUMNS).where('org_id', '=', orgId).orderBy('name').orderBy('id').execute();
+  }
+  async emailExists(email: string): Promise<boolean> {
+    const row = await this.#db.selectFrom('users').select('id').where('email', '=', email.toLowerCase()).executeTakeFirst();
+    return row !== undefined;
+  }
+  async insert(user: NewUser): Promise<UserRecord> {
+    return this.#db
+      .insertInto('users')
+      .values({ org_id: user.orgId, email: user.email.toLowerCase(), name: user.name, role: user.role, password_hash: user.passwordHash })
+      .returning(PUBLIC_COLUMNS)
+      .executeTakeFirstOrThrow();
+  }
+  async update(orgId: string, id: string, patch: UserPatch): Promise<UserRecord | undefined> {
+    return this.#db
+      .updateTable('users')
+      .set({
+        ...(patch.name === undefined ? {} : { name: patch.name }),
+        ...(patch.role === undefined ? {} : { role: patch.role }),
+        ...(patch.active === undefined ? {} : { active: patch.active }),
+        ...(patch.passwordHash === undefined ? {} : { password_hash: patch.passwordHash }),
+        updated_at: new Date(),
+      })
+      .where('org_id', '=', orgId)
+      .where('id', '=', id)
+      .returning(PUBLIC_COLUMNS)
+      .executeTakeFirst();
+  }
+  async countActiveAdmins(orgId: string): Promise<number> {
+    const row = await this.#db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('org_id', '=', orgId)
+      .where('role', '=', 'admin')
+      .where('active', '=', true)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+}
