@@ -7,7 +7,7 @@ export const KindSymbol = ({ kind, status = 'active', size = 14 }: { kind: Accou
   const statusStyle = STATUS_STYLES[status];
   const stroke = statusStyle.ring === 'dark' ? '#1e293b' : '#ffffff';
   return (
-    <svg viewBox="-1.4 -1.4 2.8 2.8" width={size} height={size} className="kind-symbol" aria-hidden="true">
+    <svg viewBox="-1.2 -1.2 2.4 2.4" width={size} height={size} className="kind-symbol" aria-hidden="true">
       <path
         d={SHAPE_PATHS[style.shape]}
         fill={style.color}

@@ -1,0 +1,164 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD, ensureBuilt, launchBrowser, MANAGER_EMAIL, SCREENSHOT_DIR, startServer, type RunningServer } from './harness.ts';
+
+type MapRow = [id: string, name: string, kind: string, status: string, lng: number, lat: number];
+
+let server: RunningServer | undefined;
+let browser: Browser | undefined;
+
+const baseUrl = () => {
+  if (!server) throw new Error('server not started');
+  return server.baseUrl;
+};
+
+const newPage = async (): Promise<Page> => {
+  if (!browser) throw new Error('browser not started');
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+  return page;
+};
+
+const login = async (page: Page, email: string, password: string) => {
+  await page.goto(`${baseUrl()}/login`);
+  await page.getByTestId('login-email').fill(email);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+};
+
+/** Waits until the map page's MapLibre map has loaded its style, its accounts and its visible tiles. */
+const waitForMapIdle = (page: Page) =>
+  page.waitForFunction(
+    () => {
+      const map = window.__geocrmMap;
+      return Boolean(map?.loaded() && map.isSourceLoaded('accounts') && map.areTilesLoaded() && map.isSourceLoaded('departements'));
+    },
+    undefined,
+    { timeout: 60_000, polling: 250 },
+  );
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  // Fail loudly (not skip) when Chromium is missing: CI installs it.
+  browser = await launchBrowser();
+  await ensureBuilt();
+  server = await startServer();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('web app in Chromium', () => {
+  it('shows the error message of a failed login', async () => {
+    const page = await newPage();
+    await login(page, MANAGER_EMAIL, 'not-the-password');
+    const error = page.getByTestId('login-error');
+    await error.waitFor();
+    expect((await error.textContent())?.trim().length).toBeGreaterThan(0);
+    expect(new URL(page.url()).pathname).toBe('/login');
+    await page.context().close();
+  });
+
+  it('finds an account, edits its phone, and shows it on the map', async () => {
+    const page = await newPage();
+    await login(page, MANAGER_EMAIL, DEMO_PASSWORD);
+    await page.waitForURL(/\/accounts/);
+    await page.getByTestId('account-row').first().waitFor();
+    await expect(page.getByTestId('current-user').textContent()).resolves.toMatch(/manager/i);
+
+    // Pick an account that has a location and a name the search finds exactly.
+    const rows = await page.evaluate(async () => {
+      const response = await fetch('/api/v1/accounts/map');
+      return ((await response.json()) as { items: MapRow[] }).items;
+    });
+    expect(rows.length).toBeGreaterThan(100);
+    const counts = new Map<string, number>();
+    for (const row of rows) counts.set(row[1], (counts.get(row[1]) ?? 0) + 1);
+    const target = rows.find((row) => counts.get(row[1]) === 1 && row[1].length > 6);
+    if (!target) throw new Error('no account with a unique name');
+    const [accountId, accountName, , , lng, lat] = target;
+
+    // Search in the list (debounced, goes to the URL), then open the account.
+    await page.getByTestId('filter-search').fill(accountName);
+    await page.waitForURL((url) => url.searchParams.get('q') === accountName);
+    const row = page.locator(`[data-testid="account-row"][data-account-id="${accountId}"]`);
+    await row.waitFor();
+    await row.click();
+    await page.waitForURL(new RegExp(`/accounts/${accountId}$`));
+    await expect(page.getByTestId('account-title').textContent()).resolves.toBe(accountName);
+
+    // Edit the phone and save.
+    const phone = `+33 1 ${String(Date.now()).slice(-8).replace(/(\d\d)(?=\d)/g, '$1 ')}`;
+    const phoneInput = page.getByTestId('account-phone');
+    await phoneInput.fill(phone);
+    const saved = page.waitForResponse((r) => r.url().endsWith(`/api/v1/accounts/${accountId}`) && r.request().method() === 'PATCH');
+    await page.getByTestId('account-save').click();
+    expect((await saved).status()).toBe(200);
+    await page.getByTestId('account-saved').waitFor();
+
+    // Reload: the new phone comes back from the server.
+    await page.reload();
+    await page.getByTestId('account-title').waitFor();
+    await expect(page.getByTestId('account-phone').inputValue()).resolves.toBe(phone);
+    await page.waitForSelector('[data-testid="location-map"][data-ready="true"]');
+    await page.waitForTimeout(1500);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'account-page.png'), fullPage: true });
+
+    // The map: all accounts, clustered, on the offline base map.
+    await page.getByTestId('nav-map').click();
+    await page.waitForURL(/\/map/);
+    await waitForMapIdle(page);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'map-page.png') });
+    const mapState = await page.evaluate(() => {
+      const map = window.__geocrmMap;
+      if (!map) return null;
+      const style = map.getStyle();
+      return {
+        external: Object.values(style.sources).filter((s) => 'url' in s || 'tiles' in s).length,
+        clusters: map.queryRenderedFeatures({ layers: ['account-clusters'] }).length,
+        departements: map.querySourceFeatures('departements').length,
+      };
+    });
+    expect(mapState).not.toBeNull();
+    expect(mapState?.external).toBe(0);
+    expect(mapState?.clusters).toBeGreaterThan(0);
+    expect(mapState?.departements).toBeGreaterThan(0);
+
+    // Zoom to the account: past the cluster zoom its own marker is rendered at its projected point.
+    await page.evaluate(([x, y]) => window.__geocrmMap?.jumpTo({ center: [x, y], zoom: 15 }), [lng, lat] as const);
+    await waitForMapIdle(page);
+    const hit = await page.evaluate(
+      ([x, y, id]) => {
+        const map = window.__geocrmMap;
+        if (!map) return null;
+        const point = map.project([x, y]);
+        const features = map.queryRenderedFeatures(
+          [
+            [point.x - 6, point.y - 6],
+            [point.x + 6, point.y + 6],
+          ],
+          { layers: ['account-points'] },
+        );
+        const rect = map.getCanvas().getBoundingClientRect();
+        return { found: features.some((f) => f.properties['id'] === id), x: rect.left + point.x, y: rect.top + point.y };
+      },
+      [lng, lat, accountId] as const,
+    );
+    expect(hit?.found).toBe(true);
+    if (!hit) throw new Error('no map');
+
+    // Clicking the marker opens a popup that links to the account.
+    await page.mouse.click(hit.x, hit.y);
+    const popup = page.getByTestId('map-popup');
+    await popup.waitFor();
+    await expect(popup.getAttribute('data-account-id')).resolves.toBe(accountId);
+    await expect(popup.textContent()).resolves.toContain(accountName);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'map-account.png') });
+    await page.context().close();
+  });
+});
