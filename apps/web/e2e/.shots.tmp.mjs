@@ -1,0 +1,25 @@
+import { chromium } from 'playwright-core';
+const args = ['--headless','--no-sandbox','--disable-gpu','--disable-quic','--no-first-run','--disable-background-networking','--disable-component-update','--disable-sync','--enable-unsafe-swiftshader','--use-angle=swiftshader'];
+const base = process.env.BASE ?? 'http://127.0.0.1:3999';
+const email = process.env.EMAIL ?? 'admin@demo.geocrm.app';
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args });
+const page = await b.newPage({ viewport: { width: 1400, height: 900 } });
+page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') console.log('console:', m.text()); });
+page.on('pageerror', (e) => console.log('pageerror:', e.message));
+await page.goto(base + '/login');
+await page.screenshot({ path: '/tmp/shots/login.png' });
+await page.getByTestId('login-email').fill(email);
+await page.getByTestId('login-password').fill('demo-password');
+await page.getByTestId('login-submit').click();
+await page.getByTestId('account-row').first().waitFor();
+await page.getByTestId('filter-kind').locator('button').first().click();
+await page.screenshot({ path: '/tmp/shots/list.png' });
+await page.keyboard.press('Escape');
+await page.getByTestId('account-row').nth(3).click();
+await page.getByTestId('account-title').waitFor();
+await page.getByTestId('contact-add').click();
+await page.waitForTimeout(1500);
+await page.locator('.content').evaluate((e) => e.scrollTo(0, 700));
+await page.screenshot({ path: '/tmp/shots/account-lower.png' });
+if (email.startsWith('admin')) { await page.goto(base + '/users'); await page.getByTestId('user-row').first().waitFor(); await page.getByTestId('user-add').click(); await page.screenshot({ path: '/tmp/shots/users.png' }); }
+await b.close();
