@@ -37,9 +37,10 @@ export const readFilters = (search: URLSearchParams): AccountFilters => ({
   q: search.get('q') ?? '',
 });
 
-export const readSort = (search: URLSearchParams): AccountSort => {
+/** The sort chosen by the user, or undefined for the server's default (relevance with a search, else name). */
+export const readSort = (search: URLSearchParams): AccountSort | undefined => {
   const value = search.get('sort');
-  return value && isOneOf(SORTS)(value) ? value : 'name';
+  return value && isOneOf(SORTS)(value) ? value : undefined;
 };
 
 /** Query parameters for the API (and for the URL): empty filters are left out. */
@@ -73,7 +74,7 @@ export const countActiveFilters = (filters: AccountFilters): number =>
 
 export interface UseAccountFilters {
   readonly filters: AccountFilters;
-  readonly sort: AccountSort;
+  readonly sort: AccountSort | undefined;
   readonly setFilters: (patch: Partial<AccountFilters>) => void;
   readonly setSort: (sort: AccountSort) => void;
   readonly clear: () => void;
@@ -109,8 +110,7 @@ export const useAccountFilters = (): UseAccountFilters => {
       setSearch(
         (previous) => {
           const next = new URLSearchParams(previous);
-          if (value === 'name') next.delete('sort');
-          else next.set('sort', value);
+          next.set('sort', value);
           return next;
         },
         { replace: true },

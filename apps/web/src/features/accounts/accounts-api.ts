@@ -18,13 +18,13 @@ const PAGE_SIZE = 50;
 
 export const accountKeys = {
   all: ['accounts'] as const,
-  list: (filters: AccountFilters, sort: AccountSort) => ['accounts', 'list', filterParams(filters), sort] as const,
+  list: (filters: AccountFilters, sort: AccountSort | undefined) => ['accounts', 'list', filterParams(filters), sort] as const,
   map: (filters: AccountFilters) => ['accounts', 'map', filterParams(filters)] as const,
   detail: (id: string) => ['accounts', 'detail', id] as const,
   tags: ['accounts', 'tags'] as const,
 };
 
-export const useAccountList = (filters: AccountFilters, sort: AccountSort) =>
+export const useAccountList = (filters: AccountFilters, sort: AccountSort | undefined) =>
   useInfiniteQuery({
     queryKey: accountKeys.list(filters, sort),
     queryFn: ({ pageParam, signal }) =>

@@ -9,7 +9,7 @@ import { Spinner } from '../../ui/spinner.tsx';
 
 type SortField = 'name' | 'city' | 'createdAt' | 'updatedAt';
 
-const SortHeader = ({ field, label, sort, onSort }: { field: SortField; label: string; sort: AccountSort; onSort: (s: AccountSort) => void }) => {
+const SortHeader = ({ field, label, sort, onSort }: { field: SortField; label: string; sort: AccountSort | undefined; onSort: (s: AccountSort) => void }) => {
   const active = sort === field || sort === `-${field}`;
   const descending = sort === `-${field}`;
   const next: AccountSort = active && !descending ? `-${field}` : field;
@@ -31,6 +31,8 @@ const numberFormat = new Intl.NumberFormat();
 export const AccountsListPage = () => {
   const { filters, sort, setSort } = useAccountFilters();
   const list = useAccountList(filters, sort);
+  // Without a chosen sort the server orders by relevance when searching, else by name.
+  const shownSort = sort ?? (filters.q ? undefined : 'name');
   const navigate = useNavigate();
   const location = useLocation();
   const items = list.data?.pages.flatMap((page) => page.items) ?? [];
@@ -61,13 +63,13 @@ export const AccountsListPage = () => {
         <table className="table" data-testid="accounts-table">
           <thead>
             <tr>
-              <SortHeader field="name" label="Name" sort={sort} onSort={setSort} />
+              <SortHeader field="name" label="Name" sort={shownSort} onSort={setSort} />
               <th>Kind</th>
               <th>Status</th>
-              <SortHeader field="city" label="City" sort={sort} onSort={setSort} />
+              <SortHeader field="city" label="City" sort={shownSort} onSort={setSort} />
               <th>Owner</th>
               <th>Tags</th>
-              <SortHeader field="updatedAt" label="Updated" sort={sort} onSort={setSort} />
+              <SortHeader field="updatedAt" label="Updated" sort={shownSort} onSort={setSort} />
             </tr>
           </thead>
           <tbody>
