@@ -4,6 +4,7 @@ import type { AccountMapPoint } from '../api/types.ts';
 import { Popup, type GeoJSONSource, type MapLayerMouseEvent, type MapLibreMap } from './maplibre.ts';
 import type { AttributionItem, Boundaries } from './base-style.ts';
 import { useBaseMap } from './use-base-map.ts';
+import { FitControl } from './fit-control.ts';
 import {
   ACCOUNT_POINTS_LAYER,
   ACCOUNTS_SOURCE,
@@ -46,6 +47,8 @@ export const AccountsMap = ({ points, boundaries, attribution, renderPopup }: Ac
   const [popup, setPopup] = useState<OpenPopup | null>(null);
   const map = useBaseMap(containerRef, { boundaries, attribution, onReady: addAccountLayers });
   const fitted = useRef<readonly AccountMapPoint[] | null>(null);
+  const pointsRef = useRef(points);
+  pointsRef.current = points;
 
   // Convert once per response; clustering then happens in MapLibre's worker.
   const data = useMemo(() => (points ? toFeatureCollection(points) : null), [points]);
@@ -81,6 +84,11 @@ export const AccountsMap = ({ points, boundaries, attribution, renderPopup }: Ac
     const noPointer = () => {
       map.getCanvas().style.cursor = '';
     };
+    const fitControl = new FitControl(() => {
+      const bounds = boundsOf(pointsRef.current ?? []);
+      if (bounds) map.fitBounds(bounds, { padding: 48, maxZoom: 12 });
+    });
+    map.addControl(fitControl, 'top-right');
     map.on('click', CLUSTERS_LAYER, onClusterClick);
     map.on('click', ACCOUNT_POINTS_LAYER, onPointClick);
     for (const layer of [CLUSTERS_LAYER, ACCOUNT_POINTS_LAYER]) {
@@ -90,6 +98,7 @@ export const AccountsMap = ({ points, boundaries, attribution, renderPopup }: Ac
     return () => {
       if (window.__geocrmMap === map) window.__geocrmMap = undefined;
       popupRef.current?.remove();
+      map.removeControl(fitControl);
       map.off('click', CLUSTERS_LAYER, onClusterClick);
       map.off('click', ACCOUNT_POINTS_LAYER, onPointClick);
       for (const layer of [CLUSTERS_LAYER, ACCOUNT_POINTS_LAYER]) {
@@ -113,6 +122,7 @@ export const AccountsMap = ({ points, boundaries, attribution, renderPopup }: Ac
 
   return (
     <div className="map-canvas" ref={containerRef} data-testid="accounts-map" data-ready={map ? 'true' : 'false'}>
+      {!points ? <div className="map-loading">Loading accounts…</div> : null}
       {popup ? createPortal(renderPopup(popup.account), popup.container) : null}
     </div>
   );
