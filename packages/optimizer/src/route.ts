@@ -1,0 +1,279 @@
+import { breakEarliest, earliestStart, latestStart, type Model, type SlotModel } from './model.ts';
+
+/** Travel on a flat matrix; -1 (no start / no end) travels for free. */
+export const travel = (mat: Float64Array, m: number, a: number, b: number): number => (a < 0 || b < 0 ? 0 : (mat[a * m + b] ?? 0));
+
+/**
+ * A route under construction, with its cached forward/backward data so that inserting one
+ * job is checked in O(dims) time (Savelsbergh-style earliest start / latest departure).
+ * Positions: 0 = start, 1..len = jobs, len + 1 = end. Breaks are ignored by the cached
+ * data (a relaxation); routes with breaks are confirmed by `simulate`.
+ */
+export class RouteState {
+  readonly slot: SlotModel;
+  jobs: number[] = [];
+  /** Location per position (-1 for a missing start/end). */
+  locs: number[] = [];
+  /** Earliest start of work per position (position 0: departure; end: arrival). */
+  early: number[] = [];
+  /** Work duration at the position (setup + service). */
+  work: number[] = [];
+  /** Latest departure per position keeping the rest feasible (end: shift end). */
+  lateDep: number[] = [];
+  /** Prefix sums of travel time, distance and cost up to the position. */
+  cumTravel: number[] = [];
+  cumDist: number[] = [];
+  cumCost: number[] = [];
+  /** Load after position k, per dim: loads[k * dims + d], k = 0..len. */
+  loads: Float64Array = new Float64Array(0);
+  prefMax: Float64Array = new Float64Array(0);
+  sufMax: Float64Array = new Float64Array(0);
+  travel = 0;
+  distance = 0;
+  cost = 0;
+  feasible = true;
+
+  constructor(slot: SlotModel) {
+    this.slot = slot;
+  }
+
+  get length(): number {
+    return this.jobs.length;
+  }
+
+  /** Recomputes every cache from `jobs`. O(len · dims). */
+  update(md: Model): void {
+    const { slot } = this;
+    const { m, dims } = md;
+    const len = this.jobs.length;
+    const locs = this.locs;
+    locs.length = len + 2;
+    locs[0] = slot.start;
+    for (let k = 0; k < len; k++) locs[k + 1] = md.loc[this.jobs[k] ?? 0] ?? 0;
+    locs[len + 1] = slot.end;
+    const early = this.early;
+    const work = this.work;
+    early.length = len + 2;
+    work.length = len + 2;
+    const cumTravel = this.cumTravel;
+    const cumDist = this.cumDist;
+    const cumCost = this.cumCost;
+    cumTravel.length = len + 2;
+    cumDist.length = len + 2;
+    cumCost.length = len + 2;
+    early[0] = slot.twStart;
+    work[0] = 0;
+    cumTravel[0] = 0;
+    cumDist[0] = 0;
+    cumCost[0] = 0;
+    let feasible = true;
+    let prevLoc = slot.start;
+    let t = slot.twStart;
+    for (let k = 1; k <= len + 1; k++) {
+      const l = locs[k] ?? -1;
+      const tt = travel(slot.dur, m, prevLoc, l);
+      cumTravel[k] = (cumTravel[k - 1] ?? 0) + tt;
+      cumDist[k] = (cumDist[k - 1] ?? 0) + travel(slot.dist, m, prevLoc, l);
+      cumCost[k] = (cumCost[k - 1] ?? 0) + travel(slot.cost, m, prevLoc, l);
+      const arr = t + tt;
+      if (k <= len) {
+        const j = this.jobs[k - 1] ?? 0;
+        const s = earliestStart(md, j, arr);
+        if (s === Infinity) feasible = false;
+        early[k] = s;
+        const w = (md.service[j] ?? 0) + (prevLoc !== l ? (md.setup[j] ?? 0) : 0);
+        work[k] = w;
+        t = s + w;
+        prevLoc = l;
+      } else {
+        early[k] = len === 0 ? slot.twStart : arr;
+        work[k] = 0;
+        if (arr > slot.twEnd) feasible = false;
+      }
+    }
+    const lateDep = this.lateDep;
+    lateDep.length = len + 2;
+    lateDep[len + 1] = slot.twEnd;
+    let latestArrNext = slot.twEnd;
+    for (let k = len; k >= 0; k--) {
+      const ld = latestArrNext - travel(slot.dur, m, locs[k] ?? -1, locs[k + 1] ?? -1);
+      lateDep[k] = ld;
+      if (k >= 1) latestArrNext = latestStart(md, this.jobs[k - 1] ?? 0, ld - (work[k] ?? 0));
+    }
+    if ((lateDep[0] ?? 0) < slot.twStart) feasible = false;
+    this.travel = len === 0 ? 0 : (cumTravel[len + 1] ?? 0);
+    this.distance = len === 0 ? 0 : (cumDist[len + 1] ?? 0);
+    this.cost = len === 0 ? 0 : (cumCost[len + 1] ?? 0) + slot.fixed;
+    if (len > 0 && (this.travel > slot.maxTravel || this.distance > slot.maxDistance || len > slot.maxTasks)) feasible = false;
+
+    if (dims > 0) {
+      const size = (len + 1) * dims;
+      if (this.loads.length < size) {
+        const cap = Math.max(size, this.loads.length * 2);
+        this.loads = new Float64Array(cap);
+        this.prefMax = new Float64Array(cap);
+        this.sufMax = new Float64Array(cap);
+      }
+      const { loads, prefMax, sufMax } = this;
+      for (let d = 0; d < dims; d++) {
+        let l0 = 0;
+        for (let k = 0; k < len; k++) l0 += md.delivery[(this.jobs[k] ?? 0) * dims + d] ?? 0;
+        loads[d] = l0;
+        for (let k = 1; k <= len; k++) {
+          const j = this.jobs[k - 1] ?? 0;
+          loads[k * dims + d] = (loads[(k - 1) * dims + d] ?? 0) - (md.delivery[j * dims + d] ?? 0) + (md.pickup[j * dims + d] ?? 0);
+        }
+        let pm = -Infinity;
+        for (let k = 0; k <= len; k++) {
+          const x = loads[k * dims + d] ?? 0;
+          if (x > pm) pm = x;
+          prefMax[k * dims + d] = pm;
+        }
+        let sm = -Infinity;
+        for (let k = len; k >= 0; k--) {
+          const x = loads[k * dims + d] ?? 0;
+          if (x > sm) sm = x;
+          sufMax[k * dims + d] = sm;
+        }
+        if (pm > (slot.capacity[d] ?? Infinity)) feasible = false;
+      }
+    }
+    if (feasible && len > 0 && slot.breaks.length > 0) feasible = simulate(md, slot, this.jobs, undefined);
+    this.feasible = feasible;
+  }
+
+  /**
+   * Cost delta of inserting job j after position p (0..len), or Infinity when infeasible.
+   * Skills/pinning are the caller's business (Model.compat).
+   */
+  insertionDelta(md: Model, j: number, p: number): number {
+    const { slot } = this;
+    const { m, dims } = md;
+    const len = this.jobs.length;
+    if (len + 1 > slot.maxTasks) return Infinity;
+    const la = this.locs[p] ?? -1;
+    const lb = this.locs[p + 1] ?? -1;
+    const lj = md.loc[j] ?? 0;
+    const tAJ = travel(slot.dur, m, la, lj);
+    const tJB = travel(slot.dur, m, lj, lb);
+    const tAB = travel(slot.dur, m, la, lb);
+    if (this.travel + tAJ + tJB - tAB > slot.maxTravel) return Infinity;
+    if (slot.maxDistance !== Infinity) {
+      const dd = travel(slot.dist, m, la, lj) + travel(slot.dist, m, lj, lb) - travel(slot.dist, m, la, lb);
+      if (this.distance + dd > slot.maxDistance) return Infinity;
+    }
+    const depA = (this.early[p] ?? 0) + (this.work[p] ?? 0);
+    const sJ = earliestStart(md, j, depA + tAJ);
+    if (sJ === Infinity) return Infinity;
+    const depJ = sJ + (md.service[j] ?? 0) + (la !== lj ? (md.setup[j] ?? 0) : 0);
+    if (p + 1 === len + 1) {
+      if (depJ + tJB > slot.twEnd) return Infinity;
+    } else {
+      const b = this.jobs[p] ?? 0;
+      const sB = earliestStart(md, b, depJ + tJB);
+      const wB = (md.service[b] ?? 0) + (lj !== lb ? (md.setup[b] ?? 0) : 0);
+      if (sB + wB > (this.lateDep[p + 1] ?? 0)) return Infinity;
+    }
+    for (let d = 0; d < dims; d++) {
+      const cap = slot.capacity[d] ?? Infinity;
+      if (cap === Infinity) continue;
+      if ((this.prefMax[p * dims + d] ?? 0) + (md.delivery[j * dims + d] ?? 0) > cap) return Infinity;
+      if ((this.sufMax[p * dims + d] ?? 0) + (md.pickup[j * dims + d] ?? 0) > cap) return Infinity;
+    }
+    let delta = travel(slot.cost, m, la, lj) + travel(slot.cost, m, lj, lb) - travel(slot.cost, m, la, lb);
+    if (len === 0) delta += slot.fixed;
+    if (slot.breaks.length > 0) {
+      const seq = this.jobs.slice();
+      seq.splice(p, 0, j);
+      if (!simulate(md, slot, seq, undefined)) return Infinity;
+    }
+    return delta;
+  }
+}
+
+/** One scheduled step produced by `simulate`. */
+export interface SimStep {
+  kind: 'start' | 'job' | 'break' | 'end';
+  /** Job index or break index. */
+  ref: number;
+  location: number;
+  arrival: number;
+  start: number;
+  setup: number;
+  service: number;
+  travelBefore: number;
+  distBefore: number;
+}
+
+/**
+ * Full schedule of a job sequence on a slot, with breaks placed greedily: a break is taken
+ * as soon as it costs no delay (it fits in a wait) or when it could not be taken after the
+ * next visit. Returns false when infeasible. When `out` is given the steps are appended.
+ * `startOverride` replaces the slot's start location (overnight stays).
+ */
+export const simulate = (md: Model, slot: SlotModel, jobs: readonly number[], out: SimStep[] | undefined, startOverride?: number): boolean => {
+  const { m } = md;
+  const startLoc = startOverride ?? slot.start;
+  const len = jobs.length;
+  let t = slot.twStart;
+  // leave as late as possible without changing the schedule: no waiting at the first visit
+  if (len > 0 && slot.breaks.length === 0) {
+    const j0 = jobs[0] ?? 0;
+    const tt = travel(slot.dur, m, startLoc, md.loc[j0] ?? 0);
+    const s0 = earliestStart(md, j0, t + tt);
+    if (s0 !== Infinity && s0 - tt > t) t = s0 - tt;
+  }
+  out?.push({ kind: 'start', ref: -1, location: startLoc, arrival: t, start: t, setup: 0, service: 0, travelBefore: 0, distBefore: 0 });
+  let prevLoc = startLoc;
+  let pending = 0;
+  const breaks = slot.breaks;
+  let travelSum = 0;
+  let distSum = 0;
+  for (let k = 0; k <= len; k++) {
+    const isEnd = k === len;
+    const j = isEnd ? -1 : (jobs[k] ?? 0);
+    const l = isEnd ? slot.end : (md.loc[j] ?? 0);
+    const tt = travel(slot.dur, m, prevLoc, l);
+    const dd = travel(slot.dist, m, prevLoc, l);
+    while (pending < breaks.length && len > 0) {
+      const b = breaks[pending];
+      if (b === undefined) break;
+      const bs = breakEarliest(b, t);
+      if (bs === Infinity) return false;
+      let takeNow = isEnd;
+      if (!takeNow) {
+        const arr = t + tt;
+        const sNext = earliestStart(md, j, arr);
+        if (sNext === Infinity) {
+          takeNow = true;
+        } else {
+          const wNext = (md.service[j] ?? 0) + (prevLoc !== l ? (md.setup[j] ?? 0) : 0);
+          const canDefer = breakEarliest(b, sNext + wNext) !== Infinity;
+          const fits = bs + b.service + tt <= sNext;
+          takeNow = fits || !canDefer;
+        }
+      }
+      if (!takeNow) break;
+      out?.push({ kind: 'break', ref: b.index, location: -1, arrival: t, start: bs, setup: 0, service: b.service, travelBefore: 0, distBefore: 0 });
+      t = bs + b.service;
+      pending++;
+    }
+    const arr = t + tt;
+    travelSum += tt;
+    distSum += dd;
+    if (isEnd) {
+      if (arr > slot.twEnd + 1e-9) return false;
+      out?.push({ kind: 'end', ref: -1, location: l, arrival: arr, start: arr, setup: 0, service: 0, travelBefore: tt, distBefore: dd });
+    } else {
+      const s = earliestStart(md, j, arr);
+      if (s === Infinity) return false;
+      const setup = prevLoc !== l ? (md.setup[j] ?? 0) : 0;
+      const service = md.service[j] ?? 0;
+      out?.push({ kind: 'job', ref: j, location: l, arrival: arr, start: s, setup, service, travelBefore: tt, distBefore: dd });
+      t = s + setup + service;
+      prevLoc = l;
+    }
+  }
+  if (len > 0 && (travelSum > slot.maxTravel + 1e-9 || distSum > slot.maxDistance + 1e-9 || len > slot.maxTasks)) return false;
+  return true;
+};

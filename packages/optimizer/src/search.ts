@@ -1,0 +1,383 @@
+import type { Model } from './model.ts';
+import { Rng } from './rng.ts';
+import { RouteState, travel } from './route.ts';
+
+/** Lexicographic objective: lost priority, then lost jobs, then cost. */
+export interface Score {
+  lostPriority: number;
+  lost: number;
+  cost: number;
+}
+
+export const compareScore = (a: Score, b: Score): number =>
+  a.lostPriority - b.lostPriority || a.lost - b.lost || a.cost - b.cost;
+
+export interface SearchParams {
+  iterations: number;
+  deadline: number;
+  signal: AbortSignal | undefined;
+  seed: number;
+  now: () => number;
+}
+
+export class Search {
+  readonly md: Model;
+  readonly routes: RouteState[];
+  readonly routeOf: Int32Array;
+  unassigned: number[] = [];
+  readonly rng: Rng;
+  /** K nearest jobs of each job (by cost of the first slot), flat n × K. */
+  readonly neighbours: Int32Array;
+  readonly K: number;
+  readonly R: number;
+  /** Jobs no slot accepts (skills, pinning): never inserted. */
+  readonly servable: Uint8Array;
+  interrupted = false;
+
+  constructor(md: Model, seed: number) {
+    this.md = md;
+    this.rng = new Rng(seed);
+    this.R = md.slots.length;
+    this.routes = md.slots.map((s) => {
+      const r = new RouteState(s);
+      r.update(md);
+      return r;
+    });
+    this.routeOf = new Int32Array(md.n).fill(-1);
+    this.servable = new Uint8Array(md.n);
+    for (let i = 0; i < md.n; i++) {
+      for (let r = 0; r < this.R; r++) {
+        if (md.compat[i * this.R + r] === 1) {
+          this.servable[i] = 1;
+          break;
+        }
+      }
+    }
+    this.K = Math.min(Math.max(md.n - 1, 0), 64);
+    this.neighbours = this.buildNeighbours();
+  }
+
+  private buildNeighbours(): Int32Array {
+    const { md, K } = this;
+    const n = md.n;
+    const out = new Int32Array(n * K);
+    const slot = md.slots[0];
+    if (slot === undefined || K === 0) return out;
+    const dist = new Float64Array(n);
+    const idx = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const li = md.loc[i] ?? 0;
+      for (let j = 0; j < n; j++) {
+        const lj = md.loc[j] ?? 0;
+        dist[j] = j === i ? Infinity : Math.min(travel(slot.cost, md.m, li, lj), travel(slot.cost, md.m, lj, li)) + 1e-9 * Math.abs(i - j);
+        idx[j] = j;
+      }
+      const sorted = Array.from(idx).sort((a, b) => (dist[a] ?? 0) - (dist[b] ?? 0));
+      for (let k = 0; k < K; k++) out[i * K + k] = sorted[k] ?? 0;
+    }
+    return out;
+  }
+
+  score(): Score {
+    let lostPriority = 0;
+    let cost = 0;
+    for (const j of this.unassigned) lostPriority += this.md.priority[j] ?? 0;
+    for (const r of this.routes) cost += r.cost;
+    return { lostPriority, lost: this.unassigned.length, cost };
+  }
+
+  /** Best insertion of j over all compatible routes (with optional blinks). */
+  bestInsertion(j: number, blink: number): { route: number; pos: number; delta: number } {
+    const { md, R } = this;
+    let bestR = -1;
+    let bestP = -1;
+    let best = Infinity;
+    for (let r = 0; r < R; r++) {
+      if (md.compat[j * R + r] !== 1) continue;
+      const route = this.routes[r];
+      if (route === undefined) continue;
+      const len = route.length;
+      for (let p = 0; p <= len; p++) {
+        if (blink > 0 && this.rng.next() < blink) continue;
+        const d = route.insertionDelta(md, j, p);
+        if (d < best) {
+          best = d;
+          bestR = r;
+          bestP = p;
+        }
+      }
+    }
+    return { route: bestR, pos: bestP, delta: best };
+  }
+
+  insert(j: number, r: number, p: number): void {
+    const route = this.routes[r];
+    if (route === undefined) return;
+    route.jobs.splice(p, 0, j);
+    route.update(this.md);
+    this.routeOf[j] = r;
+  }
+
+  /** Regret-2 construction (Potvin & Rousseau), higher priority first. */
+  construct(): void {
+    const { md, R } = this;
+    const pending: number[] = [];
+    for (let j = 0; j < md.n; j++) if (this.servable[j] === 1) pending.push(j);
+    for (let j = 0; j < md.n; j++) if (this.servable[j] !== 1) this.unassigned.push(j);
+    const n = md.n;
+    const bestDelta = new Float64Array(n * R).fill(Infinity);
+    const bestPos = new Int32Array(n * R);
+    const evalRoute = (j: number, r: number): void => {
+      const route = this.routes[r];
+      let best = Infinity;
+      let bp = -1;
+      if (route !== undefined && md.compat[j * R + r] === 1) {
+        for (let p = 0; p <= route.length; p++) {
+          const d = route.insertionDelta(md, j, p);
+          if (d < best) {
+            best = d;
+            bp = p;
+          }
+        }
+      }
+      bestDelta[j * R + r] = best;
+      bestPos[j * R + r] = bp;
+    };
+    for (const j of pending) for (let r = 0; r < R; r++) evalRoute(j, r);
+    while (pending.length > 0) {
+      let pick = -1;
+      let pickKey1 = -Infinity;
+      let pickKey2 = -Infinity;
+      let pickR = -1;
+      for (let k = 0; k < pending.length; k++) {
+        const j = pending[k] ?? 0;
+        let b1 = Infinity;
+        let b2 = Infinity;
+        let br = -1;
+        for (let r = 0; r < R; r++) {
+          const d = bestDelta[j * R + r] ?? Infinity;
+          if (d < b1) {
+            b2 = b1;
+            b1 = d;
+            br = r;
+          } else if (d < b2) b2 = d;
+        }
+        if (br < 0) continue;
+        const key1 = md.priority[j] ?? 0;
+        const key2 = (b2 === Infinity ? 1e15 : b2 - b1) - 1e-6 * b1;
+        if (key1 > pickKey1 || (key1 === pickKey1 && key2 > pickKey2)) {
+          pick = k;
+          pickKey1 = key1;
+          pickKey2 = key2;
+          pickR = br;
+        }
+      }
+      if (pick < 0) break;
+      const j = pending[pick] ?? 0;
+      pending[pick] = pending[pending.length - 1] ?? 0;
+      pending.pop();
+      this.insert(j, pickR, bestPos[j * R + pickR] ?? 0);
+      for (const q of pending) evalRoute(q, pickR);
+    }
+    for (const j of pending) this.unassigned.push(j);
+  }
+
+  /** Removes jobs from infeasible routes (possible with non-triangular matrices) until all are feasible. */
+  private repair(r: number, removed: number[]): void {
+    const route = this.routes[r];
+    if (route === undefined) return;
+    while (!route.feasible && route.length > 0) {
+      // drop the first job whose earliest start is impossible, else the last one
+      let k = route.early.findIndex((e, i) => i >= 1 && i <= route.length && e === Infinity);
+      k = k < 0 ? route.length - 1 : k - 1;
+      const [j] = route.jobs.splice(k, 1);
+      if (j !== undefined) {
+        this.routeOf[j] = -1;
+        removed.push(j);
+      }
+      route.update(this.md);
+    }
+  }
+
+  /** SISR ruin (Christiaens & Vanden Berghe 2020): removes adjacent strings from a few routes. */
+  private ruin(saved: Map<number, number[]>, removed: number[]): void {
+    const { md, rng, K } = this;
+    const cbar = 10;
+    const Lmax = 10;
+    let used = 0;
+    let total = 0;
+    for (const r of this.routes) {
+      if (r.length > 0) {
+        used++;
+        total += r.length;
+      }
+    }
+    if (used === 0) return;
+    const lsMax = Math.min(Lmax, total / used);
+    const ksMax = (4 * cbar) / (1 + lsMax) - 1;
+    const ks = Math.floor(rng.next() * ksMax) + 1;
+    let seed = rng.int(md.n);
+    for (let tries = 0; tries < 10 && this.routeOf[seed] === -1; tries++) seed = rng.int(md.n);
+    const ruined = new Set<number>();
+    const touched: number[] = [];
+    for (let k = -1; k < K && ruined.size < ks; k++) {
+      const c = k < 0 ? seed : (this.neighbours[seed * K + k] ?? 0);
+      const r = this.routeOf[c] ?? -1;
+      if (r < 0 || ruined.has(r)) continue;
+      const route = this.routes[r];
+      if (route === undefined) continue;
+      if (!saved.has(r)) saved.set(r, route.jobs.slice());
+      ruined.add(r);
+      touched.push(r);
+      const len = route.length;
+      const lmaxT = Math.min(len, lsMax);
+      const l = Math.floor(rng.next() * lmaxT) + 1;
+      const pos = route.jobs.indexOf(c);
+      if (rng.next() < 0.5 || l >= len) {
+        // string of length l containing c
+        const first = Math.max(0, Math.min(pos - rng.int(l), len - l));
+        const out = route.jobs.splice(first, l);
+        for (const j of out) {
+          this.routeOf[j] = -1;
+          removed.push(j);
+        }
+      } else {
+        // split string: a string of length l + mKeep, keeping mKeep consecutive jobs
+        let mKeep = 1;
+        while (l + mKeep < len && rng.next() < 0.5) mKeep++;
+        const size = l + mKeep;
+        const first = Math.max(0, Math.min(pos - rng.int(size), len - size));
+        const keepAt = first + rng.int(l + 1);
+        const newJobs: number[] = [];
+        for (let i = 0; i < len; i++) {
+          const j = route.jobs[i] ?? 0;
+          if (i >= first && i < first + size && (i < keepAt || i >= keepAt + mKeep)) {
+            this.routeOf[j] = -1;
+            removed.push(j);
+          } else newJobs.push(j);
+        }
+        route.jobs = newJobs;
+      }
+    }
+    for (const r of touched) {
+      this.routes[r]?.update(md);
+      this.repair(r, removed);
+    }
+  }
+
+  /** Greedy insertion with blinks, in one of SISR's orders. */
+  recreate(jobs: number[], saved: Map<number, number[]>, blink: number): void {
+    const { md, rng } = this;
+    const u = rng.next();
+    const depot = md.slots[0]?.start ?? -1;
+    if (u < 4 / 11 || depot < 0) rng.shuffle(jobs);
+    else if (u < 8 / 11) {
+      const dims = md.dims;
+      const demand = (j: number): number => {
+        let s = 0;
+        for (let d = 0; d < dims; d++) s += (md.delivery[j * dims + d] ?? 0) + (md.pickup[j * dims + d] ?? 0);
+        return s;
+      };
+      rng.shuffle(jobs).sort((a, b) => demand(b) - demand(a));
+    } else {
+      const slot = md.slots[0];
+      const far = (j: number): number => (slot === undefined ? 0 : travel(slot.cost, md.m, depot, md.loc[j] ?? 0));
+      if (u < 10 / 11) jobs.sort((a, b) => far(b) - far(a));
+      else jobs.sort((a, b) => far(a) - far(b));
+    }
+    // priorities first
+    jobs.sort((a, b) => (md.priority[b] ?? 0) - (md.priority[a] ?? 0));
+    for (const j of jobs) {
+      const ins = this.bestInsertion(j, blink);
+      if (ins.route < 0) {
+        this.unassigned.push(j);
+        continue;
+      }
+      const route = this.routes[ins.route];
+      if (route !== undefined && !saved.has(ins.route)) saved.set(ins.route, route.jobs.slice());
+      this.insert(j, ins.route, ins.pos);
+    }
+  }
+
+  snapshot(): number[][] {
+    return this.routes.map((r) => r.jobs.slice());
+  }
+
+  load(snap: readonly (readonly number[])[]): void {
+    this.routeOf.fill(-1);
+    const seen = new Uint8Array(this.md.n);
+    snap.forEach((jobs, r) => {
+      const route = this.routes[r];
+      if (route === undefined) return;
+      route.jobs = jobs.slice();
+      route.update(this.md);
+      for (const j of jobs) {
+        this.routeOf[j] = r;
+        seen[j] = 1;
+      }
+    });
+    this.unassigned = [];
+    for (let j = 0; j < this.md.n; j++) if (seen[j] !== 1) this.unassigned.push(j);
+  }
+
+  /** Ruin & recreate with simulated-annealing acceptance; leaves the best solution loaded. */
+  run(p: SearchParams): void {
+    const { md } = this;
+    let current = this.score();
+    let best = current;
+    let bestSnap = this.snapshot();
+    const assigned = Math.max(1, md.n - this.unassigned.length);
+    const perJob = current.cost / assigned;
+    const T0 = Math.max(1e-9, 10 * perJob);
+    const Tf = Math.max(1e-10, 0.01 * perJob);
+    const saved = new Map<number, number[]>();
+    for (let it = 0; it < p.iterations; it++) {
+      if ((it & 31) === 0) {
+        if (p.signal?.aborted === true || p.now() > p.deadline) {
+          this.interrupted = true;
+          break;
+        }
+      }
+      const T = T0 * Math.pow(Tf / T0, it / p.iterations);
+      saved.clear();
+      const savedUnassigned = this.unassigned.slice();
+      const removed: number[] = [];
+      this.ruin(saved, removed);
+      // unassigned jobs get another chance every iteration
+      const retry = this.unassigned;
+      this.unassigned = [];
+      for (const j of retry) {
+        if (this.servable[j] === 1) removed.push(j);
+        else this.unassigned.push(j);
+      }
+      this.recreate(removed, saved, 0.01);
+      const cand = this.score();
+      const c = compareScore(cand, current);
+      let accept: boolean;
+      if (cand.lostPriority !== current.lostPriority || cand.lost !== current.lost) accept = c < 0;
+      else accept = cand.cost < current.cost - T * Math.log(this.rng.next());
+      if (accept) {
+        current = cand;
+        if (compareScore(cand, best) < -1e-9) {
+          best = cand;
+          bestSnap = this.snapshot();
+        }
+      } else {
+        for (const r of saved.keys()) {
+          const route = this.routes[r];
+          if (route === undefined) continue;
+          for (const j of route.jobs) this.routeOf[j] = -1;
+        }
+        for (const [r, jobs] of saved) {
+          const route = this.routes[r];
+          if (route === undefined) continue;
+          route.jobs = jobs;
+          route.update(md);
+          for (const j of jobs) this.routeOf[j] = r;
+        }
+        this.unassigned = savedUnassigned;
+      }
+    }
+    this.load(bestSnap);
+  }
+}
