@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { ACCOUNT_KINDS, ACCOUNT_STATUSES, WEEKDAYS, type AccountKind, type AccountStatus } from '@geocrm/domain';
 import { fieldErrors, errorMessage } from '../../api/client.ts';
 import { Field } from '../../ui/field.tsx';
@@ -19,7 +19,12 @@ interface AccountFormProps {
 export const AccountForm = ({ initial, submitLabel, pending, error, saved, onSubmit, onCancel }: AccountFormProps) => {
   const [values, setValues] = useState(initial);
   const users = useUsers();
-  useEffect(() => setValues(initial), [initial]);
+  const shown = useRef(initial);
+  // A refreshed account (e.g. after the pin moved) replaces the form only where nothing was typed yet.
+  useEffect(() => {
+    setValues((current) => (JSON.stringify(current) === JSON.stringify(shown.current) ? initial : current));
+    shown.current = initial;
+  }, [initial]);
 
   const errors = fieldErrors(error);
   const err = (...keys: string[]) => keys.map((k) => errors[k]).find(Boolean);

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import type { AccountDetailDto } from '../../api/types.ts';
 import { useAccount, useDeleteAccount, useUpdateAccount } from './accounts-api.ts';
@@ -36,6 +36,9 @@ const AccountDetail = ({ account }: { account: AccountDetailDto }) => {
   const remove = useDeleteAccount(account.id);
   const navigate = useNavigate();
   const initial = useMemo(() => formFromAccount(account), [account]);
+  // After one of our own saves the forms restart from what the server stored.
+  const [formVersion, setFormVersion] = useState(0);
+  const [hoursVersion, setHoursVersion] = useState(0);
   const canDelete = session.user.role === 'manager' || session.user.role === 'admin';
 
   return (
@@ -84,6 +87,7 @@ const AccountDetail = ({ account }: { account: AccountDetailDto }) => {
               <h2>Details</h2>
             </div>
             <AccountForm
+              key={formVersion}
               initial={initial}
               submitLabel="Save changes"
               pending={update.isPending}
@@ -91,7 +95,7 @@ const AccountDetail = ({ account }: { account: AccountDetailDto }) => {
               saved={update.isSuccess}
               onSubmit={(values) => {
                 const body = updateBody(initial, values);
-                if (Object.keys(body).length > 0) update.mutate(body);
+                if (Object.keys(body).length > 0) update.mutate(body, { onSuccess: () => setFormVersion((v) => v + 1) });
               }}
             />
           </section>
@@ -99,7 +103,13 @@ const AccountDetail = ({ account }: { account: AccountDetailDto }) => {
             <div className="section-header">
               <h2>Opening hours</h2>
             </div>
-            <OpeningHoursEditor value={account.openingHours} pending={hours.isPending} error={hours.error} onSave={(openingHours) => hours.mutate({ openingHours })} />
+            <OpeningHoursEditor
+              key={hoursVersion}
+              value={account.openingHours}
+              pending={hours.isPending}
+              error={hours.error}
+              onSave={(openingHours) => hours.mutate({ openingHours }, { onSuccess: () => setHoursVersion((v) => v + 1) })}
+            />
           </section>
         </div>
         <div className="detail-side">

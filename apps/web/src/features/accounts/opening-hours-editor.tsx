@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { OpeningHoursDto } from '../../api/types.ts';
 import { WEEKDAYS } from '@geocrm/domain';
 import { errorMessage, fieldErrors } from '../../api/client.ts';
@@ -51,7 +51,11 @@ const clone = (value: OpeningHoursDto): { weekly: Partial<Record<DayKey, Interva
 /** Weekly opening hours (several intervals a day) and dated exceptions; saved on its own. */
 export const OpeningHoursEditor = ({ value, pending, error, onSave }: OpeningHoursEditorProps) => {
   const [draft, setDraft] = useState(() => clone(value));
-  useEffect(() => setDraft(clone(value)), [value]);
+  const shown = useRef(value);
+  useEffect(() => {
+    setDraft((current) => (JSON.stringify(current) === JSON.stringify(clone(shown.current)) ? clone(value) : current));
+    shown.current = value;
+  }, [value]);
   const dirty = JSON.stringify(draft) !== JSON.stringify(clone(value));
   const errors = fieldErrors(error);
 
