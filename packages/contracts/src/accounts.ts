@@ -1,14 +1,13 @@
 import { Type, type Static, type TSchema } from 'typebox';
-import { ACCOUNT_KINDS, ACCOUNT_STATUSES, GEO_PRECISIONS, GEO_SOURCES } from '@geocrm/domain';
+import { ACCOUNT_KINDS, ACCOUNT_STATUSES, GEO_PRECISIONS, GEO_SOURCES, type AccountKind, type AccountStatus } from '@geocrm/domain';
 import { HourMinute, IsoDate, LngLatSchema, Uuid } from './common.ts';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
-const literals = <const T extends readonly string[]>(values: T) => Type.Union(values.map((v) => Type.Literal(v)));
 
-export const AccountKindSchema = literals(ACCOUNT_KINDS);
-export const AccountStatusSchema = literals(ACCOUNT_STATUSES);
-export const GeoPrecisionSchema = literals(GEO_PRECISIONS);
-export const GeoSourceSchema = literals(GEO_SOURCES);
+export const AccountKindSchema = Type.Enum(ACCOUNT_KINDS);
+export const AccountStatusSchema = Type.Enum(ACCOUNT_STATUSES);
+export const GeoPrecisionSchema = Type.Enum(GEO_PRECISIONS);
+export const GeoSourceSchema = Type.Enum(GEO_SOURCES);
 
 const ShortText = (max = 200) => Type.String({ maxLength: max });
 
@@ -181,7 +180,8 @@ export const UpdateAccountBody = Type.Partial(Type.Object(AccountWritable, { add
 });
 export type UpdateAccountBody = Static<typeof UpdateAccountBody>;
 
-export const ACCOUNT_SORTS = ['name', '-name', 'city', '-city', 'createdAt', '-createdAt', 'updatedAt', '-updatedAt'] as const;
+/** `relevance` (best text match first) applies when `q` is given, and is the default then. */
+export const ACCOUNT_SORTS = ['name', '-name', 'city', '-city', 'createdAt', '-createdAt', 'updatedAt', '-updatedAt', 'relevance'] as const;
 export type AccountSort = (typeof ACCOUNT_SORTS)[number];
 
 /** Filters shared by the list and the map. Lists are comma-separated. */
@@ -196,7 +196,7 @@ export const AccountFilterQuery = {
 export const AccountListQuery = Type.Object(
   {
     ...AccountFilterQuery,
-    sort: Type.Optional(literals(ACCOUNT_SORTS)),
+    sort: Type.Optional(Type.Enum(ACCOUNT_SORTS)),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
     cursor: Type.Optional(Type.String({ maxLength: 500 })),
   },
@@ -214,15 +214,19 @@ export const AccountList = Type.Object({
 export type AccountList = Static<typeof AccountList>;
 
 /** Compact rows for the map: `[id, name, kind, status, lng, lat]`. Accounts without location are left out. */
-export const AccountMapPoint = Type.Tuple([Uuid, Type.String(), AccountKindSchema, AccountStatusSchema, Type.Number(), Type.Number()]);
-export type AccountMapPoint = Static<typeof AccountMapPoint>;
+export const AccountMapPoint = Type.Tuple([Type.String(), Type.String(), Type.String(), Type.String(), Type.Number(), Type.Number()]);
+export type AccountMapPoint = [id: string, name: string, kind: AccountKind, status: AccountStatus, lng: number, lat: number];
 export const AccountMap = Type.Object({
   items: Type.Array(AccountMapPoint),
   /** Matching accounts including those without a location. */
   total: Type.Integer(),
   withoutLocation: Type.Integer(),
 });
-export type AccountMap = Static<typeof AccountMap>;
+export interface AccountMap {
+  items: AccountMapPoint[];
+  total: number;
+  withoutLocation: number;
+}
 
 export const TagList = Type.Object({ items: Type.Array(Type.Object({ tag: Type.String(), count: Type.Integer() })) });
 export type TagList = Static<typeof TagList>;

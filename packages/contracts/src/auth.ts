@@ -1,8 +1,8 @@
 import { Type, type Static } from 'typebox';
 import { ROLES } from '@geocrm/domain';
-import { Uuid } from './common.ts';
+import { LngLatSchema, Uuid } from './common.ts';
 
-export const RoleSchema = Type.Union(ROLES.map((r) => Type.Literal(r)));
+export const RoleSchema = Type.Enum(ROLES);
 
 export const LoginBody = Type.Object(
   {
@@ -20,6 +20,8 @@ export const UserDto = Type.Object({
   name: Type.String(),
   role: RoleSchema,
   active: Type.Boolean(),
+  /** Where the user's working days start and end (a rep's home base). */
+  home: Type.Union([Type.Object({ label: Type.String(), location: LngLatSchema }), Type.Null()]),
   createdAt: Type.String(),
 });
 export type UserDto = Static<typeof UserDto>;

@@ -30,3 +30,6 @@ export const LngLatSchema = Type.Object(
 export type LngLatDto = Static<typeof LngLatSchema>;
 
 export const Health = Type.Object({ status: Type.Literal('ok') });
+
+/** A 204 answer has no body. */
+export const NoContent = Type.Null({ description: 'No content' });

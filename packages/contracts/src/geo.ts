@@ -3,7 +3,7 @@ import { Type, type Static } from 'typebox';
 export const BOUNDARY_LAYERS = ['countries', 'fr-regions', 'fr-departements'] as const;
 export type BoundaryLayer = (typeof BOUNDARY_LAYERS)[number];
 export const BoundaryParams = Type.Object(
-  { layer: Type.Union(BOUNDARY_LAYERS.map((l) => Type.Literal(l))) },
+  { layer: Type.Enum(BOUNDARY_LAYERS) },
   { additionalProperties: false },
 );
 export type BoundaryParams = Static<typeof BoundaryParams>;

@@ -19,6 +19,9 @@ export interface UsersTable {
   role: Role;
   password_hash: string;
   active: Generated<boolean>;
+  /** Where the user's working days start and end (a rep's home base). */
+  home_label: Generated<string>;
+  home_location: ColumnType<never, unknown, unknown> | null;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -86,7 +89,7 @@ export interface Database {
 }
 
 export type OrgRow = Selectable<OrgsTable>;
-export type UserRow = Selectable<UsersTable>;
+export type UserRow = Omit<Selectable<UsersTable>, 'home_location'>;
 export type NewUserRow = Insertable<UsersTable>;
 export type UserUpdate = Updateable<UsersTable>;
 export type ContactRow = Selectable<ContactsTable>;

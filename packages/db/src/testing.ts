@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -18,7 +18,11 @@ import type { Database } from './schema.ts';
  * each test file then starts from it in about two seconds instead of fifteen.
  */
 const pgliteTemplate = async (): Promise<Blob> => {
-  const hash = createHash('sha256').update(MIGRATION_NAMES.join('\n')).digest('hex').slice(0, 12);
+  // Keyed by the migrations' source, so that a changed migration rebuilds the template.
+  const dir = new URL('./migrations/', import.meta.url);
+  const hasher = createHash('sha256').update(MIGRATION_NAMES.join('\n'));
+  for (const file of readdirSync(dir).sort()) hasher.update(readFileSync(new URL(file, dir)));
+  const hash = hasher.digest('hex').slice(0, 12);
   const file = join(tmpdir(), `geocrm-pglite-template-${hash}.tar`);
   if (!existsSync(file)) {
     const pglite = await PGlite.create({ extensions: { postgis, pg_trgm } });

@@ -22,6 +22,8 @@ export const up = async (db: Kysely<unknown>): Promise<void> => {
       role text not null check (role in ('admin', 'manager', 'rep', 'technician', 'backoffice')),
       password_hash text not null,
       active boolean not null default true,
+      home_label text not null default '',
+      home_location geography(Point, 4326),
       created_at timestamptz not null default date_trunc('milliseconds', now()),
       updated_at timestamptz not null default date_trunc('milliseconds', now()),
       unique (email),
@@ -76,8 +78,8 @@ export const up = async (db: Kysely<unknown>): Promise<void> => {
   await sql`create index accounts_org_updated_idx on accounts (org_id, updated_at, id)`.execute(db);
   await sql`create index accounts_org_owner_idx on accounts (org_id, owner_id)`.execute(db);
   await sql`create index accounts_tags_gin on accounts using gin (tags)`.execute(db);
-  await sql`create index accounts_name_trgm on accounts using gin (name gin_trgm_ops)`.execute(db);
-  await sql`create index accounts_city_trgm on accounts using gin (city gin_trgm_ops)`.execute(db);
+  // Text search runs on "name city" (substring and trigram word similarity): one index serves both.
+  await sql`create index accounts_search_trgm on accounts using gin ((name || ' ' || city) gin_trgm_ops)`.execute(db);
 
   await sql`
     create table contacts (

@@ -135,9 +135,7 @@ const filterExpression = (eb: Eb, orgId: string, f: AccountFilter): Expression<S
   const q = f.q?.trim();
   if (q) {
     const like = `%${escapeLike(q)}%`;
-    conditions.push(
-      sql<SqlBool>`(a.name ilike ${like} or a.city ilike ${like} or ${q} <% a.name or ${q} <% a.city)`,
-    );
+    conditions.push(sql<SqlBool>`((a.name || ' ' || a.city) ilike ${like} or ${q} <% (a.name || ' ' || a.city))`);
   }
   if (f.bbox) {
     const [minLng, minLat, maxLng, maxLat] = f.bbox;
@@ -152,8 +150,8 @@ const relevance = (q: string) => {
   return sql<number>`greatest(
     case when a.name ilike ${like} then 1.0 else 0 end,
     case when a.city ilike ${like} then 0.9 else 0 end,
-    word_similarity(${q}, a.name) * 0.85,
-    word_similarity(${q}, a.city) * 0.8)::float8`;
+    case when (a.name || ' ' || a.city) ilike ${like} then 0.9 else 0 end,
+    word_similarity(${q}, a.name || ' ' || a.city) * 0.85)::float8`;
 };
 
 const keyText = (value: unknown): string => (value instanceof Date ? value.toISOString() : String(value));
@@ -315,14 +313,20 @@ export class AccountsRepository {
     return row.id;
   }
 
-  async insertMany(orgId: string, rows: readonly (AccountWrite & { kind: AccountKind; name: string })[]): Promise<number> {
-    if (rows.length === 0) return 0;
+  /** Inserts many accounts; returns their ids in input order. */
+  async insertMany(orgId: string, rows: readonly (AccountWrite & { kind: AccountKind; name: string })[]): Promise<string[]> {
+    const ids: string[] = [];
     const now = new Date();
-    const result = await this.#db
-      .insertInto('accounts')
-      .values(rows.map((data) => ({ org_id: orgId, status: 'active', created_at: now, updated_at: now, ...writeColumns(data) }) as never))
-      .executeTakeFirst();
-    return Number(result.numInsertedOrUpdatedRows ?? 0);
+    for (let start = 0; start < rows.length; start += 500) {
+      const chunk = rows.slice(start, start + 500);
+      const inserted = await this.#db
+        .insertInto('accounts')
+        .values(chunk.map((data) => ({ org_id: orgId, status: 'active', created_at: now, updated_at: now, ...writeColumns(data) }) as never))
+        .returning('id')
+        .execute();
+      ids.push(...inserted.map((r) => r.id));
+    }
+    return ids;
   }
 
   /** Returns false when no account of this organisation has this id. */

@@ -70,6 +70,16 @@ export class ContactsRepository {
       .executeTakeFirstOrThrow();
     return toRecord(row);
   }
+  async insertMany(orgId: string, rows: readonly (ContactWrite & { accountId: string; lastName: string })[]): Promise<void> {
+    const now = new Date();
+    for (let start = 0; start < rows.length; start += 500) {
+      const chunk = rows.slice(start, start + 500);
+      await this.#db
+        .insertInto('contacts')
+        .values(chunk.map((c) => ({ org_id: orgId, account_id: c.accountId, created_at: now, updated_at: now, last_name: c.lastName, ...columns(c) })))
+        .execute();
+    }
+  }
   async update(orgId: string, accountId: string, id: string, data: ContactWrite): Promise<ContactRecord | undefined> {
     const row = await this.#db
       .updateTable('contacts')

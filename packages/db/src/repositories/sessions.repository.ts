@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
 import type { UserRecord } from './users.repository.ts';
 
@@ -15,7 +15,19 @@ export class SessionsRepository {
     return this.#db
       .selectFrom('sessions as s')
       .innerJoin('users as u', 'u.id', 's.user_id')
-      .select(['u.id', 'u.org_id', 'u.email', 'u.name', 'u.role', 'u.active', 'u.created_at', 'u.updated_at'])
+      .select([
+        'u.id',
+        'u.org_id',
+        'u.email',
+        'u.name',
+        'u.role',
+        'u.active',
+        'u.home_label',
+        sql<number | null>`ST_X(u.home_location::geometry)`.as('home_lng'),
+        sql<number | null>`ST_Y(u.home_location::geometry)`.as('home_lat'),
+        'u.created_at',
+        'u.updated_at',
+      ])
       .where('s.id', '=', id)
       .where('s.expires_at', '>', now)
       .where('u.active', '=', true)

@@ -1,9 +1,21 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Role } from '@geocrm/domain';
 import type { Database, UserRow } from '../schema.ts';
 
-export type UserRecord = Omit<UserRow, 'password_hash'>;
-const PUBLIC_COLUMNS = ['id', 'org_id', 'email', 'name', 'role', 'active', 'created_at', 'updated_at'] as const;
+export type UserRecord = Omit<UserRow, 'password_hash'> & { readonly home_lng: number | null; readonly home_lat: number | null };
+const PUBLIC_COLUMNS = [
+  'id',
+  'org_id',
+  'email',
+  'name',
+  'role',
+  'active',
+  'home_label',
+  sql<number | null>`ST_X(home_location::geometry)`.as('home_lng'),
+  sql<number | null>`ST_Y(home_location::geometry)`.as('home_lat'),
+  'created_at',
+  'updated_at',
+] as const;
 
 export interface NewUser {
   readonly orgId: string;
@@ -11,6 +23,7 @@ export interface NewUser {
   readonly name: string;
   readonly role: Role;
   readonly passwordHash: string;
+  readonly home?: { readonly label: string; readonly lng: number; readonly lat: number };
 }
 export interface UserPatch {
   readonly name?: string;
@@ -41,7 +54,14 @@ export class UsersRepository {
   async insert(user: NewUser): Promise<UserRecord> {
     return this.#db
       .insertInto('users')
-      .values({ org_id: user.orgId, email: user.email.toLowerCase(), name: user.name, role: user.role, password_hash: user.passwordHash })
+      .values({
+        org_id: user.orgId,
+        email: user.email.toLowerCase(),
+        name: user.name,
+        role: user.role,
+        password_hash: user.passwordHash,
+        ...(user.home ? { home_label: user.home.label, home_location: sql`ST_SetSRID(ST_MakePoint(${user.home.lng}, ${user.home.lat}), 4326)::geography` } : {}),
+      })
       .returning(PUBLIC_COLUMNS)
       .executeTakeFirstOrThrow();
   }

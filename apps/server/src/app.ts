@@ -1,0 +1,94 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { AppError } from '@geocrm/domain';
+import { Health } from '@geocrm/contracts';
+import { createRepositories, createTransactor, type DbHandle } from '@geocrm/db';
+import type { Config } from './config.ts';
+import { registerErrorHandling } from './http/errors.ts';
+import { requireSession } from './http/auth-context.ts';
+import { AuthService } from './features/auth/auth.service.ts';
+import { authRoutes } from './features/auth/auth.routes.ts';
+import { UsersService } from './features/users/users.service.ts';
+import { usersRoutes } from './features/users/users.routes.ts';
+import { AccountsService } from './features/accounts/accounts.service.ts';
+import { accountsRoutes } from './features/accounts/accounts.routes.ts';
+import { geoRoutes } from './features/geo/geo.routes.ts';
+
+export interface AppDeps {
+  readonly handle: DbHandle;
+  readonly config: Pick<Config, 'cookieSecure' | 'sessionDays' | 'loginRateLimit' | 'logLevel' | 'webDist'>;
+  /** Pass false to silence request logs (tests). */
+  readonly logger?: boolean;
+}
+
+const BODY_LIMIT = 1024 * 1024;
+
+/** The composition root: wires repositories → services → routes. */
+export const buildApp = async ({ handle, config, logger = true }: AppDeps): Promise<FastifyInstance> => {
+  const app = Fastify({
+    logger: logger ? { level: config.logLevel } : false,
+    bodyLimit: BODY_LIMIT,
+    trustProxy: false,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  registerErrorHandling(app);
+
+  const repos = createRepositories(handle.db);
+  const transaction = createTransactor(handle.db);
+  const auth = new AuthService({ users: repos.users, sessions: repos.sessions, orgs: repos.orgs, sessionDays: config.sessionDays });
+  const users = new UsersService({ users: repos.users, sessions: repos.sessions });
+  const accounts = new AccountsService({ accounts: repos.accounts, contacts: repos.contacts, users: repos.users, transaction });
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'GeoCRM API', version: '1', description: 'More visits, fewer kilometres. Errors are `{ code, message, details? }`.' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'geocrm_session' } } },
+      security: [{ session: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(cookie);
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) =>
+      new AppError('RATE_LIMITED', `Too many attempts; try again in ${Math.ceil(context.ttl / 1000)} s`, { details: { retryAfterSeconds: Math.ceil(context.ttl / 1000) } }),
+  });
+
+  app.decorateRequest('actor', undefined);
+
+  app.get('/api/health', { schema: { tags: ['health'], summary: 'Liveness', security: [], response: { 200: Health } } }, () => ({ status: 'ok' as const }));
+  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+
+  await app.register(
+    async (v1) => {
+      await v1.register(authRoutes, { prefix: '/auth', auth, users: repos.users, cookieSecure: config.cookieSecure, loginRateLimit: config.loginRateLimit });
+      await v1.register(async (secured) => {
+        // onRequest: authentication comes before validation, so an anonymous caller learns nothing but 401.
+        secured.addHook('onRequest', requireSession(auth));
+        await secured.register(usersRoutes, { prefix: '/users', users });
+        await secured.register(accountsRoutes, { prefix: '/accounts', accounts });
+        await secured.register(geoRoutes, { prefix: '/geo' });
+      });
+    },
+    { prefix: '/api/v1' },
+  );
+
+  const webIndex = join(config.webDist, 'index.html');
+  const serveWeb = existsSync(webIndex);
+  if (serveWeb) await app.register(fastifyStatic, { root: config.webDist, wildcard: false });
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    if (serveWeb && request.method === 'GET' && !path.startsWith('/api/') && path !== '/api') return reply.sendFile('index.html');
+    throw new AppError('NOT_FOUND', `No route ${request.method} ${path}`);
+  });
+
+  return app;
+};

@@ -1,0 +1,66 @@
+import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
+import {
+  AccountDetailDto,
+  AccountList,
+  AccountListQuery,
+  AccountMap,
+  AccountMapQuery,
+  ContactDto,
+  ContactParams,
+  CreateAccountBody,
+  CreateContactBody,
+  ErrorBody,
+  NoContent,
+  IdParams,
+  TagList,
+  UpdateAccountBody,
+  UpdateContactBody,
+} from '@geocrm/contracts';
+import { actorOf } from '../../http/auth-context.ts';
+import type { AccountsService } from './accounts.service.ts';
+
+export const accountsRoutes: FastifyPluginCallbackTypebox<{ accounts: AccountsService }> = (app, { accounts }, done) => {
+  const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
+  const tags = ['accounts'];
+
+  app.get('/', { schema: { tags, summary: 'List accounts with filters, sort and cursor paging', querystring: AccountListQuery, response: { 200: AccountList, ...errors } } }, async (request) =>
+    accounts.list(actorOf(request), request.query),
+  );
+  app.get(
+    '/map',
+    { schema: { tags, summary: 'Every matching account as a compact map point [id, name, kind, status, lng, lat]', querystring: AccountMapQuery, response: { 200: AccountMap, ...errors } } },
+    async (request) => accounts.map(actorOf(request), request.query),
+  );
+  app.get('/tags', { schema: { tags, summary: 'Tags in use, with counts', response: { 200: TagList, ...errors } } }, async (request) => accounts.tags(actorOf(request)));
+  app.get('/:id', { schema: { tags, summary: 'One account with its contacts', params: IdParams, response: { 200: AccountDetailDto, ...errors } } }, async (request) =>
+    accounts.get(actorOf(request), request.params.id),
+  );
+  app.post('/', { schema: { tags, summary: 'Create an account (with contacts)', body: CreateAccountBody, response: { 201: AccountDetailDto, ...errors } } }, async (request, reply) =>
+    reply.status(201).send(await accounts.create(actorOf(request), request.body)),
+  );
+  app.patch(
+    '/:id',
+    { schema: { tags, summary: 'Change an account; setting location places the pin by hand', params: IdParams, body: UpdateAccountBody, response: { 200: AccountDetailDto, ...errors } } },
+    async (request) => accounts.update(actorOf(request), request.params.id, request.body),
+  );
+  app.delete('/:id', { schema: { tags, summary: 'Delete an account (manager, admin)', params: IdParams, response: { 204: NoContent, ...errors } } }, async (request, reply) => {
+    await accounts.delete(actorOf(request), request.params.id);
+    return reply.status(204).send(null);
+  });
+
+  app.post(
+    '/:id/contacts',
+    { schema: { tags, summary: 'Add a contact', params: IdParams, body: CreateContactBody, response: { 201: ContactDto, ...errors } } },
+    async (request, reply) => reply.status(201).send(await accounts.addContact(actorOf(request), request.params.id, request.body)),
+  );
+  app.patch(
+    '/:id/contacts/:contactId',
+    { schema: { tags, summary: 'Change a contact', params: ContactParams, body: UpdateContactBody, response: { 200: ContactDto, ...errors } } },
+    async (request) => accounts.updateContact(actorOf(request), request.params.id, request.params.contactId, request.body),
+  );
+  app.delete('/:id/contacts/:contactId', { schema: { tags, summary: 'Delete a contact', params: ContactParams, response: { 204: NoContent, ...errors } } }, async (request, reply) => {
+    await accounts.deleteContact(actorOf(request), request.params.id, request.params.contactId);
+    return reply.status(204).send(null);
+  });
+  done();
+};

@@ -1,0 +1,226 @@
+import { ACCOUNT_KINDS, ACCOUNT_STATUSES, AppError, FIELD_ROLES, type AccountKind, type AccountStatus } from '@geocrm/domain';
+import type {
+  AccountFilter,
+  AccountRecord,
+  AccountSortKey,
+  AccountWrite,
+  AccountsRepository,
+  ContactRecord,
+  ContactsRepository,
+  Transactor,
+  UsersRepository,
+} from '@geocrm/db';
+import type {
+  AccountDetailDto,
+  AccountDto,
+  AccountList,
+  AccountListQuery,
+  AccountMap,
+  AccountMapQuery,
+  ContactDto,
+  CreateAccountBody,
+  CreateContactBody,
+  UpdateAccountBody,
+  UpdateContactBody,
+} from '@geocrm/contracts';
+import type { Actor } from '../auth/auth.service.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+
+const EMPTY_ADDRESS = { line1: '', line2: '', postcode: '', city: '', country: 'FR' };
+
+export const toAccountDto = (a: AccountRecord): AccountDto => ({
+  id: a.id,
+  kind: a.kind,
+  status: a.status,
+  name: a.name,
+  ownerId: a.ownerId,
+  ownerName: a.ownerName,
+  tags: a.tags,
+  customFields: a.customFields,
+  phone: a.phone,
+  email: a.email,
+  website: a.website,
+  address: a.address,
+  location: a.location,
+  geo: a.geo,
+  openingHours: { weekly: a.openingHours.weekly, exceptions: a.openingHours.exceptions.map((e) => ({ ...e, intervals: [...e.intervals] })) } as AccountDto['openingHours'],
+  preferredVisitDays: a.preferredVisitDays,
+  notes: a.notes,
+  createdAt: a.createdAt.toISOString(),
+  updatedAt: a.updatedAt.toISOString(),
+});
+
+export const toContactDto = (c: ContactRecord): ContactDto => ({ ...c });
+
+const listParam = <T extends string>(raw: string | undefined, allowed: readonly T[], name: string): T[] | undefined => {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const values = raw.split(',').map((v) => v.trim()).filter(Boolean);
+  for (const v of values) {
+    if (!(allowed as readonly string[]).includes(v)) throw new AppError('VALIDATION', `Unknown ${name} "${v}"; expected one of ${allowed.join(', ')}`, { details: { field: name } });
+  }
+  return values as T[];
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Turns the shared query-string filters into a repository filter; rejects anything malformed. */
+export const parseFilter = (query: AccountMapQuery): AccountFilter => {
+  const kinds = listParam<AccountKind>(query.kind, ACCOUNT_KINDS, 'kind');
+  const statuses = listParam<AccountStatus>(query.status, ACCOUNT_STATUSES, 'status');
+  let ownerId: string | null | undefined;
+  if (query.ownerId === 'none') ownerId = null;
+  else if (query.ownerId !== undefined && query.ownerId !== '') {
+    if (!UUID.test(query.ownerId)) throw new AppError('VALIDATION', 'ownerId must be a user id or "none"', { details: { field: 'ownerId' } });
+    ownerId = query.ownerId;
+  }
+  const tags = query.tag?.split(',').map((t) => t.trim()).filter(Boolean);
+  let bbox: [number, number, number, number] | undefined;
+  if (query.bbox !== undefined && query.bbox !== '') {
+    const parts = query.bbox.split(',').map(Number);
+    const [minLng, minLat, maxLng, maxLat] = parts;
+    const valid =
+      parts.length === 4 &&
+      parts.every(Number.isFinite) &&
+      minLng !== undefined && minLat !== undefined && maxLng !== undefined && maxLat !== undefined &&
+      minLng >= -180 && maxLng <= 180 && minLat >= -90 && maxLat <= 90 && minLng <= maxLng && minLat <= maxLat;
+    if (!valid || minLng === undefined || minLat === undefined || maxLng === undefined || maxLat === undefined) {
+      throw new AppError('VALIDATION', 'bbox must be minLng,minLat,maxLng,maxLat with valid WGS84 coordinates', { details: { field: 'bbox' } });
+    }
+    bbox = [minLng, minLat, maxLng, maxLat];
+  }
+  const q = query.q?.trim();
+  return {
+    ...(kinds ? { kinds } : {}),
+    ...(statuses ? { statuses } : {}),
+    ...(ownerId === undefined ? {} : { ownerId }),
+    ...(tags?.length ? { tags } : {}),
+    ...(q ? { q } : {}),
+    ...(bbox ? { bbox } : {}),
+  };
+};
+
+const isFieldRole = (actor: Actor): boolean => FIELD_ROLES.includes(actor.role);
+const canDelete = (actor: Actor): boolean => actor.role === 'admin' || actor.role === 'manager';
+
+export class AccountsService {
+  readonly #accounts: AccountsRepository;
+  readonly #contacts: ContactsRepository;
+  readonly #users: UsersRepository;
+  readonly #transaction: Transactor;
+  constructor(deps: { accounts: AccountsRepository; contacts: ContactsRepository; users: UsersRepository; transaction: Transactor }) {
+    this.#accounts = deps.accounts;
+    this.#contacts = deps.contacts;
+    this.#users = deps.users;
+    this.#transaction = deps.transaction;
+  }
+
+  async list(actor: Actor, query: AccountListQuery): Promise<AccountList> {
+    const filter = parseFilter(query);
+    const sortParam = query.sort ?? (filter.q ? 'relevance' : 'name');
+    const descending = sortParam.startsWith('-');
+    const sort = sortParam.replace(/^-/, '') as AccountSortKey;
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, sortParam);
+    const page = await this.#accounts.list(actor.orgId, filter, {
+      // relevance is always best match first
+      sort,
+      descending: sort === 'relevance' ? false : descending,
+      limit: query.limit ?? 50,
+      ...(after ? { after } : {}),
+    });
+    return { items: page.items.map(toAccountDto), total: page.total, nextCursor: page.lastKey ? encodeCursor(sortParam, page.lastKey) : null };
+  }
+
+  async map(actor: Actor, query: AccountMapQuery): Promise<AccountMap> {
+    const { items, total } = await this.#accounts.mapPoints(actor.orgId, parseFilter(query));
+    return { items, total, withoutLocation: total - items.length };
+  }
+
+  async tags(actor: Actor) {
+    return { items: await this.#accounts.tags(actor.orgId) };
+  }
+
+  async get(actor: Actor, id: string): Promise<AccountDetailDto> {
+    const account = await this.#accounts.get(actor.orgId, id);
+    if (!account) throw new AppError('NOT_FOUND', 'Account not found');
+    const contacts = await this.#contacts.listForAccount(actor.orgId, id);
+    return { ...toAccountDto(account), contacts: contacts.map(toContactDto) };
+  }
+
+  async #checkOwner(actor: Actor, ownerId: string | null | undefined): Promise<void> {
+    if (ownerId === undefined || ownerId === null) return;
+    if (isFieldRole(actor) && ownerId !== actor.userId) throw new AppError('FORBIDDEN', 'You can only assign accounts to yourself');
+    const owner = await this.#users.get(actor.orgId, ownerId);
+    if (!owner) throw new AppError('VALIDATION', 'Unknown owner: no such user in your organisation', { details: { field: 'ownerId' } });
+  }
+
+  /** Field roles edit only the accounts they own; managers, admins and back-office edit all. */
+  async #editable(actor: Actor, id: string): Promise<AccountRecord> {
+    const account = await this.#accounts.get(actor.orgId, id);
+    if (!account) throw new AppError('NOT_FOUND', 'Account not found');
+    if (isFieldRole(actor) && account.ownerId !== actor.userId) throw new AppError('FORBIDDEN', 'You can only change accounts you own');
+    return account;
+  }
+
+  async create(actor: Actor, body: CreateAccountBody): Promise<AccountDetailDto> {
+    const ownerId = body.ownerId === undefined ? (isFieldRole(actor) ? actor.userId : null) : body.ownerId;
+    await this.#checkOwner(actor, ownerId);
+    const { contacts = [], location, ...rest } = body;
+    const write: AccountWrite & { kind: AccountKind; name: string } = {
+      ...rest,
+      ownerId,
+      address: body.address ?? EMPTY_ADDRESS,
+      ...(location ? { location, geo: { precision: 'housenumber', source: 'manual', manual: true, score: null } } : {}),
+    };
+    // The account and its contacts land together or not at all.
+    const id = await this.#transaction(async (repos) => {
+      const newId = await repos.accounts.insert(actor.orgId, write);
+      for (const c of contacts) await repos.contacts.insert(actor.orgId, newId, c);
+      return newId;
+    });
+    return this.get(actor, id);
+  }
+
+  async update(actor: Actor, id: string, body: UpdateAccountBody): Promise<AccountDetailDto> {
+    const current = await this.#editable(actor, id);
+    if (body.ownerId !== undefined && body.ownerId !== current.ownerId) {
+      if (isFieldRole(actor)) throw new AppError('FORBIDDEN', 'Only a manager can reassign an account');
+      await this.#checkOwner(actor, body.ownerId);
+    }
+    const { location, ...rest } = body;
+    const write: AccountWrite = {
+      ...rest,
+      ...(location === undefined
+        ? {}
+        : location === null
+          ? { location: null, geo: { precision: null, source: null, manual: false, score: null } }
+          : { location, geo: { precision: 'housenumber', source: 'manual', manual: true, score: null } }),
+    };
+    if (!(await this.#accounts.update(actor.orgId, id, write))) throw new AppError('NOT_FOUND', 'Account not found');
+    return this.get(actor, id);
+  }
+
+  async delete(actor: Actor, id: string): Promise<void> {
+    if (!canDelete(actor)) throw new AppError('FORBIDDEN', 'Only a manager or an administrator can delete accounts');
+    if (!(await this.#accounts.delete(actor.orgId, id))) throw new AppError('NOT_FOUND', 'Account not found');
+  }
+
+  async addContact(actor: Actor, accountId: string, body: CreateContactBody): Promise<ContactDto> {
+    await this.#editable(actor, accountId);
+    const contact = await this.#contacts.insert(actor.orgId, accountId, body);
+    if (contact.isPrimary) await this.#contacts.clearPrimary(actor.orgId, accountId, contact.id);
+    return toContactDto(contact);
+  }
+
+  async updateContact(actor: Actor, accountId: string, contactId: string, body: UpdateContactBody): Promise<ContactDto> {
+    await this.#editable(actor, accountId);
+    const contact = await this.#contacts.update(actor.orgId, accountId, contactId, body);
+    if (!contact) throw new AppError('NOT_FOUND', 'Contact not found');
+    if (body.isPrimary === true) await this.#contacts.clearPrimary(actor.orgId, accountId, contactId);
+    return toContactDto(contact);
+  }
+
+  async deleteContact(actor: Actor, accountId: string, contactId: string): Promise<void> {
+    await this.#editable(actor, accountId);
+    if (!(await this.#contacts.delete(actor.orgId, accountId, contactId))) throw new AppError('NOT_FOUND', 'Contact not found');
+  }
+}

@@ -1,0 +1,31 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../schema.ts';
+import { AccountsRepository } from './accounts.repository.ts';
+import { ContactsRepository } from './contacts.repository.ts';
+import { OrgsRepository } from './orgs.repository.ts';
+import { SessionsRepository } from './sessions.repository.ts';
+import { UsersRepository } from './users.repository.ts';
+
+export interface Repositories {
+  readonly orgs: OrgsRepository;
+  readonly users: UsersRepository;
+  readonly sessions: SessionsRepository;
+  readonly accounts: AccountsRepository;
+  readonly contacts: ContactsRepository;
+}
+
+export const createRepositories = (db: Kysely<Database>): Repositories => ({
+  orgs: new OrgsRepository(db),
+  users: new UsersRepository(db),
+  sessions: new SessionsRepository(db),
+  accounts: new AccountsRepository(db),
+  contacts: new ContactsRepository(db),
+});
+
+/** Runs `work` with repositories bound to one transaction: all of it lands, or none. */
+export type Transactor = <T>(work: (repos: Repositories) => Promise<T>) => Promise<T>;
+
+export const createTransactor =
+  (db: Kysely<Database>): Transactor =>
+  (work) =>
+    db.transaction().execute((trx) => work(createRepositories(trx)));
