@@ -28,7 +28,8 @@ export const LocationMap = ({ location, kind, boundaries, attribution, draggable
   const map = useBaseMap(containerRef, {
     boundaries,
     attribution,
-    ...(location ? { center: [location.lng, location.lat] as [number, number], zoom: 12 } : { zoom: 4.4 }),
+    compactAttribution: true,
+    ...(location ? { center: [location.lng, location.lat] as [number, number], zoom: 10 } : { zoom: 4.4 }),
   });
   const markerRef = useRef<Marker | null>(null);
   const onMoveRef = useRef(onMove);
@@ -56,7 +57,7 @@ export const LocationMap = ({ location, kind, boundaries, attribution, draggable
       markerRef.current = marker;
     }
     marker.setLngLat([location.lng, location.lat]).setDraggable(draggable).addTo(map);
-    map.easeTo({ center: [location.lng, location.lat], zoom: Math.max(map.getZoom(), 12), duration: 0 });
+    map.easeTo({ center: [location.lng, location.lat], zoom: Math.max(map.getZoom(), 10), duration: 0 });
     return undefined;
   }, [map, location, draggable, kind]);
 

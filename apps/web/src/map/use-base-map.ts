@@ -10,6 +10,8 @@ interface BaseMapOptions {
   readonly center?: [number, number];
   readonly zoom?: number;
   readonly interactive?: boolean;
+  /** Small maps keep the (long) attribution behind an ⓘ button. */
+  readonly compactAttribution?: boolean;
   /** Called once the style is ready, to add the page's own sources and layers. */
   readonly onReady?: (map: MapLibreMap) => void;
 }
@@ -62,8 +64,11 @@ export const useBaseMap = (container: RefObject<HTMLDivElement | null>, options:
   useEffect(() => {
     if (!map) return;
     if (attributionRef.current) map.removeControl(attributionRef.current);
-    const control = new AttributionControl({ compact: false, customAttribution: ['GeoCRM', ...attributionHtml(attribution ?? [])] });
+    const compact = optionsRef.current.compactAttribution === true;
+    const control = new AttributionControl({ ...(compact ? { compact: true } : {}), customAttribution: ['GeoCRM', ...attributionHtml(attribution ?? [])] });
     map.addControl(control, 'bottom-right');
+    // MapLibre opens a compact attribution until the first move; start closed instead.
+    if (compact) map.getContainer().querySelector('.maplibregl-ctrl-attrib')?.classList.remove('maplibregl-compact-show');
     attributionRef.current = control;
   }, [map, attribution]);
 

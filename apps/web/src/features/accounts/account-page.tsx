@@ -12,7 +12,6 @@ import { KindBadge, StatusBadge } from '../../ui/badges.tsx';
 import { ErrorBanner } from '../../ui/error-banner.tsx';
 import { Spinner } from '../../ui/spinner.tsx';
 
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 const CustomFields = ({ fields }: { fields: AccountDetailDto['customFields'] }) => {
   const entries = Object.entries(fields);
@@ -40,6 +39,8 @@ const AccountDetail = ({ account }: { account: AccountDetailDto }) => {
   const [formVersion, setFormVersion] = useState(0);
   const [hoursVersion, setHoursVersion] = useState(0);
   const canDelete = session.user.role === 'manager' || session.user.role === 'admin';
+  // Timestamps are shown in the organisation's time zone.
+  const dateTime = useMemo(() => new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short', timeZone: session.org.timeZone }), [session.org.timeZone]);
 
   return (
     <div className="page page-wide" data-testid="account-page" data-account-id={account.id}>
