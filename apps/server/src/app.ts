@@ -12,6 +12,7 @@ import { Health } from '@geocrm/contracts';
 import { createRepositories, createTransactor, type DbHandle } from '@geocrm/db';
 import type { Config } from './config.ts';
 import { registerErrorHandling } from './http/errors.ts';
+import { registerValidation } from './http/validation.ts';
 import { requireSession } from './http/auth-context.ts';
 import { AuthService } from './features/auth/auth.service.ts';
 import { authRoutes } from './features/auth/auth.routes.ts';
@@ -36,10 +37,12 @@ export const buildApp = async ({ handle, config, logger = true }: AppDeps): Prom
     logger: logger ? { level: config.logLevel } : false,
     bodyLimit: BODY_LIMIT,
     trustProxy: false,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   registerErrorHandling(app);
+  registerValidation(app);
+  // The API speaks JSON only: anything else is a 415, not a string that fails validation.
+  app.removeContentTypeParser('text/plain');
 
   const repos = createRepositories(handle.db);
   const transaction = createTransactor(handle.db);

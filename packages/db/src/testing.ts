@@ -39,10 +39,11 @@ const pgliteTemplate = async (): Promise<Blob> => {
 
 /**
  * A fresh, migrated, empty database for one test file: an in-memory PGlite, or, when
- * `DATABASE_URL` is set, a new database on that server (dropped on close).
+ * `GEOCRM_TEST_DATABASE_URL` is set (the root vitest config sets it from DATABASE_URL for the
+ * `:postgres` projects), a new database on that server (dropped on close).
  */
 export const createTestDb = async (): Promise<DbHandle> => {
-  const url = process.env['DATABASE_URL'];
+  const url = process.env['GEOCRM_TEST_DATABASE_URL'];
   if (!url) return createDb({ memory: true, loadDataDir: await pgliteTemplate() });
   const name = `geocrm_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: url });

@@ -57,6 +57,10 @@ const pageThrough = async (sort: AccountPage['sort'], descending: boolean, limit
 };
 
 describe('AccountsRepository', () => {
+  it('runs on the engine this project is for', () => {
+    expect(handle.engine).toBe(process.env['GEOCRM_TEST_DATABASE_URL'] ? 'postgres' : 'pglite');
+  });
+
   it('round-trips every field, location included', async () => {
     const id = await accounts.insert(orgA, {
       kind: 'equipment',
