@@ -161,4 +161,68 @@ describe('web app in Chromium', () => {
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'map-account.png') });
     await page.context().close();
   });
+
+  it('shares the filters between the list and the map', async () => {
+    const page = await newPage();
+    await login(page, MANAGER_EMAIL, DEMO_PASSWORD);
+    await page.waitForURL(/\/accounts/);
+    await expect(page.getByTestId('nav-users').count()).resolves.toBe(0);
+    await page.goto(`${baseUrl()}/accounts?kind=client&status=active`);
+    await page.getByTestId('account-row').first().waitFor();
+    const totalText = (await page.getByTestId('accounts-total').textContent()) ?? '';
+    const listTotal = Number(totalText.replace(/[^0-9]/g, ''));
+    expect(listTotal).toBeGreaterThan(0);
+    const kinds = await page.locator('[data-testid="account-row"] .kind-badge').allTextContents();
+    expect(new Set(kinds)).toEqual(new Set(['Client']));
+
+    await page.getByTestId('nav-map').click();
+    await page.waitForURL((url) => url.pathname === '/map' && url.searchParams.get('kind') === 'client' && url.searchParams.get('status') === 'active');
+    await waitForMapIdle(page);
+    const onMap = await page.evaluate(() => {
+      const map = window.__geocrmMap;
+      const kinds = new Set<unknown>();
+      for (const f of map?.queryRenderedFeatures({ layers: ['account-points'] }) ?? []) kinds.add(f.properties['kind']);
+      return [...kinds];
+    });
+    expect(onMap.every((k) => k === 'client')).toBe(true);
+    const stats = (await page.getByTestId('map-stats').textContent()) ?? '';
+    const mapCount = Number((stats.split('on the map')[0] ?? '').replace(/[^0-9]/g, ''));
+    expect(mapCount).toBeGreaterThan(0);
+    expect(mapCount).toBeLessThanOrEqual(listTotal);
+
+    await page.getByTestId('show-list').click();
+    await page.waitForURL((url) => url.pathname === '/accounts' && url.searchParams.get('kind') === 'client');
+    await page.context().close();
+  });
+
+  it('saves a pin dragged by hand as a manual location', async () => {
+    const page = await newPage();
+    await login(page, MANAGER_EMAIL, DEMO_PASSWORD);
+    await page.waitForURL(/\/accounts/);
+    const row = await page.evaluate(async () => {
+      const response = await fetch('/api/v1/accounts/map?status=active');
+      return ((await response.json()) as { items: MapRow[] }).items[3];
+    });
+    if (!row) throw new Error('no account');
+    await page.goto(`${baseUrl()}/accounts/${row[0]}`);
+    await page.waitForSelector('[data-testid="location-map"][data-ready="true"]');
+    const marker = page.getByTestId('location-marker');
+    await marker.waitFor();
+    const box = await marker.boundingBox();
+    if (!box) throw new Error('marker not visible');
+    const x = box.x + box.width / 2;
+    const y = box.y + box.height / 2;
+    const saved = page.waitForResponse((r) => r.url().endsWith(`/api/v1/accounts/${row[0]}`) && r.request().method() === 'PATCH');
+    await page.mouse.move(x, y);
+    await page.mouse.down();
+    await page.mouse.move(x + 30, y + 20, { steps: 8 });
+    await page.mouse.up();
+    const response = await saved;
+    expect(response.status()).toBe(200);
+    const body = (await response.request().postDataJSON()) as { location?: { lng: number; lat: number } };
+    expect(body.location).toBeDefined();
+    expect(body.location?.lng).toBeGreaterThan(row[4]);
+    await page.getByTestId('geo-manual').waitFor();
+    await page.context().close();
+  });
 });
