@@ -63,16 +63,37 @@ const collection = (features: { code: string; name: string; geometry: Geometry |
   return `{"type":"FeatureCollection","features":[\n${out.features.map((f) => JSON.stringify(f)).join(',\n')}\n]}\n`;
 };
 
+const slug = (name: string): string => name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+
+/** Merges features sharing a code (Australia + Ashmore and Cartier Is.) into one MultiPolygon. */
+const mergeByCode = (features: { code: string; name: string; geometry: Geometry | null }[]): { code: string; name: string; geometry: Geometry | null }[] => {
+  const polygonsOf = (g: Geometry | null): (readonly (readonly Position[])[])[] =>
+    g?.type === 'Polygon' ? [g.coordinates] : g?.type === 'MultiPolygon' ? [...g.coordinates] : [];
+  const byCode = new Map<string, { code: string; name: string; polygons: (readonly (readonly Position[])[])[] }>();
+  for (const f of features) {
+    const entry = byCode.get(f.code);
+    // The name of the first feature wins: world-atlas lists the main country first.
+    if (entry) entry.polygons.push(...polygonsOf(f.geometry));
+    else byCode.set(f.code, { code: f.code, name: f.name, polygons: polygonsOf(f.geometry) });
+  }
+  return [...byCode.values()].map(({ code, name, polygons }) => ({ code, name, geometry: { type: 'MultiPolygon', coordinates: polygons } }));
+};
+
 const countries = (): string => {
   let topo = readJson('world-atlas/countries-50m.json') as Topology;
   topo = simplifier.presimplify(topo);
   topo = simplifier.simplify(topo, simplifier.quantile(topo, 0.5));
   const fc = client.feature(topo, topo.objects['countries']) as FeatureCollection<Geometry, { name?: string }>;
   return collection(
-    fc.features
-      // ISO 3166-1 numeric code (world-atlas ids); a few disputed areas have none and are skipped.
-      .filter((f) => f.id !== undefined && f.id !== null && f.id !== '')
-      .map((f) => ({ code: String(f.id).padStart(3, '0'), name: f.properties.name ?? '', geometry: f.geometry })),
+    mergeByCode(
+      fc.features.map((f) => {
+        const name = f.properties.name ?? '';
+        // ISO 3166-1 numeric code; the few Natural Earth areas without one (Kosovo, Somaliland,
+        // N. Cyprus…) get `xx-<name>` so the base map has no holes.
+        const code = f.id !== undefined && f.id !== null && f.id !== '' ? String(f.id).padStart(3, '0') : `xx-${slug(name)}`;
+        return { code, name, geometry: f.geometry };
+      }),
+    ),
   );
 };
 

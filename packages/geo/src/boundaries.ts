@@ -8,7 +8,7 @@ const cache = new Map<BoundaryLayer, BoundaryCollection>();
 
 /**
  * Simplified boundary polygons shipped with the package (read once, then cached).
- * `countries`: world, ISO 3166-1 numeric codes (France = '250'); `fr-regions`: 18 régions;
+ * `countries`: world, ISO 3166-1 numeric codes (France = '250'; `xx-<name>` for the few areas without one, e.g. Kosovo); `fr-regions`: 18 régions;
  * `fr-departements`: 101 départements including the five overseas ones. Codes are INSEE codes.
  * @example loadBoundaries('fr-departements').features.find((f) => f.properties.code === '59')
  */
