@@ -17,3 +17,19 @@ describe('api client helpers', () => {
     expect(fieldErrors(new Error('x'))).toEqual({});
   });
 });
+
+describe('field errors from the server', () => {
+  it('keeps the first message per field', () => {
+    const error = new ApiError(400, {
+      code: 'VALIDATION',
+      message: 'Invalid request',
+      details: {
+        issues: [
+          { path: 'body/email', message: 'must match format "email"' },
+          { path: 'body/email', message: 'must be null' },
+        ],
+      },
+    });
+    expect(fieldErrors(error)).toEqual({ email: 'must match format "email"' });
+  });
+});

@@ -122,7 +122,9 @@ export const fieldErrors = (error: unknown): Record<string, string> => {
       const rawPath = record['path'] ?? record['instancePath'] ?? record['field'];
       const path = Array.isArray(rawPath) ? rawPath.join('.') : typeof rawPath === 'string' ? rawPath : '';
       const message = typeof record['message'] === 'string' ? record['message'] : 'Invalid value';
-      out[normalise(path) || '_'] = message;
+      const key = normalise(path) || '_';
+      // Keep the first (most specific) message: AJV adds 'must match a schema in anyOf' after it.
+      out[key] ??= message;
     }
   }
   if (typeof details['field'] === 'string') out[normalise(details['field'])] = error.message;

@@ -7,6 +7,7 @@ import { formFromAccount, updateBody } from './account-form-state.ts';
 import { ContactsPanel } from './contacts-panel.tsx';
 import { LocationCard } from './location-card.tsx';
 import { OpeningHoursEditor } from './opening-hours-editor.tsx';
+import { FIELD_ROLES } from '@geocrm/domain';
 import { useCurrentSession } from '../auth/require-session.tsx';
 import { KindBadge, StatusBadge } from '../../ui/badges.tsx';
 import { ErrorBanner } from '../../ui/error-banner.tsx';
@@ -39,6 +40,8 @@ const AccountDetail = ({ account }: { account: AccountDetailDto }) => {
   const [formVersion, setFormVersion] = useState(0);
   const [hoursVersion, setHoursVersion] = useState(0);
   const canDelete = session.user.role === 'manager' || session.user.role === 'admin';
+  // Field roles edit only the accounts they own (the server enforces it; the page says so up front).
+  const canEdit = !FIELD_ROLES.includes(session.user.role) || account.ownerId === session.user.id;
   // Timestamps are shown in the organisation's time zone.
   const dateTime = useMemo(() => new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short', timeZone: session.org.timeZone }), [session.org.timeZone]);
 
@@ -81,8 +84,13 @@ const AccountDetail = ({ account }: { account: AccountDetailDto }) => {
         </div>
       </div>
       <ErrorBanner error={remove.error} />
+      {!canEdit ? (
+        <div className="banner banner-info" data-testid="account-read-only">
+          You can view this account; only its owner or a manager can change it.
+        </div>
+      ) : null}
       <div className="detail-grid">
-        <div className="detail-main">
+        <fieldset className="detail-main fieldset-reset" disabled={!canEdit}>
           <section className="card card-pad">
             <div className="section-header">
               <h2>Details</h2>
@@ -112,10 +120,12 @@ const AccountDetail = ({ account }: { account: AccountDetailDto }) => {
               onSave={(openingHours) => hours.mutate({ openingHours }, { onSuccess: () => setHoursVersion((v) => v + 1) })}
             />
           </section>
-        </div>
+        </fieldset>
         <div className="detail-side">
-          <LocationCard account={account} />
-          <ContactsPanel accountId={account.id} contacts={account.contacts} />
+          <LocationCard account={account} readOnly={!canEdit} />
+          <fieldset className="fieldset-reset" disabled={!canEdit}>
+            <ContactsPanel accountId={account.id} contacts={account.contacts} />
+          </fieldset>
           <section className="card card-pad">
             <div className="section-header">
               <h2>Custom fields</h2>

@@ -107,7 +107,7 @@ export const AccountsListPage = () => {
                     {account.tags.length > 3 ? <span className="muted small">+{account.tags.length - 3}</span> : null}
                   </span>
                 </td>
-                <td className="muted">{dateFormat.format(new Date(account.updatedAt))}</td>
+                <td className="muted nowrap">{dateFormat.format(new Date(account.updatedAt))}</td>
               </tr>
             ))}
           </tbody>

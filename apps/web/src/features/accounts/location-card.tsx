@@ -11,7 +11,7 @@ import { PRECISION_LABELS, SOURCE_LABELS } from './account-labels.ts';
 const LocationMap = lazy(() => import('../../map/location-map.tsx').then((m) => ({ default: m.LocationMap })));
 
 /** The account's location: a small map, a draggable pin (a moved pin is a manual location) and where it came from. */
-export const LocationCard = ({ account }: { account: AccountDetailDto }) => {
+export const LocationCard = ({ account, readOnly = false }: { account: AccountDetailDto; readOnly?: boolean }) => {
   const update = useUpdateAccount(account.id);
   const { boundaries } = useBoundaries({ regions: false });
   const attribution = useAttribution();
@@ -32,9 +32,9 @@ export const LocationCard = ({ account }: { account: AccountDetailDto }) => {
       </div>
       <div className="location-map-wrap">
         <Suspense fallback={<div className="location-map" />}>
-          <LocationMap location={location} kind={account.kind} boundaries={boundaries} attribution={attribution.data?.items} draggable={!update.isPending} onMove={move} onMap={onMap} />
+          <LocationMap location={location} kind={account.kind} boundaries={boundaries} attribution={attribution.data?.items} draggable={!readOnly && !update.isPending} onMove={move} onMap={onMap} />
         </Suspense>
-        {!location ? (
+        {!location && !readOnly ? (
           <div className="location-empty">
             <p>This account has no location yet.</p>
             <button
@@ -74,7 +74,7 @@ export const LocationCard = ({ account }: { account: AccountDetailDto }) => {
             </div>
           ) : null}
         </dl>
-        <p className="muted small">{location ? 'Drag the pin to correct the location; automatic geocoding never moves a pin placed by hand.' : ''}</p>
+        <p className="muted small">{location && !readOnly ? 'Drag the pin to correct the location; automatic geocoding never moves a pin placed by hand.' : ''}</p>
         {update.isPending ? <p className="small muted">Saving location…</p> : null}
         {update.isError ? (
           <div className="banner banner-error" role="alert">
