@@ -34,6 +34,8 @@ const FORMER_NAME_FACTOR = 0.6;
 const PREFIX_BONUS = 0.1;
 // Up to ~0.05 for the largest cities: orders homonyms and near-equal matches.
 const POPULATION_WEIGHT = 0.05;
+const THRESHOLD = 0.45;
+const POSTCODE_THRESHOLD = 0.3;
 
 /** pg_trgm-style trigrams: each word padded with two spaces before and one after. */
 export const trigrams = (normalized: string): Set<string> => {
@@ -112,7 +114,8 @@ export const findCommunes = (query: string, options: FindCommunesOptions = {}): 
   const departements = postcode ? departementsOfPostcode(postcode) : [];
   const postcodeMatch = (c: Commune): CommuneMatch['postcodeMatch'] =>
     postcode && c.postcodes.includes(postcode) ? 'postcode' : departements.includes(c.departement) ? 'departement' : null;
-  const isPrefix = (e: Entry): boolean => cleaned !== '' && e.normalized.startsWith(`${cleaned} `);
+  const prefixKey = `${cleaned} `;
+  const isPrefix = (e: Entry): boolean => cleaned !== '' && e.normalized.startsWith(prefixKey);
   const rank = (similarity: number, e: Entry): number => {
     const match = postcodeMatch(e.commune);
     const bonus = match === 'postcode' ? POSTCODE_BONUS : match === 'departement' ? DEPARTEMENT_BONUS : 0;
@@ -126,7 +129,7 @@ export const findCommunes = (query: string, options: FindCommunesOptions = {}): 
   const best = new Map<string, CommuneMatch>();
   const consider = (entry: Entry, similarity: number): void => {
     const match = postcodeMatch(entry.commune);
-    const threshold = options.minSimilarity ?? (match === 'postcode' ? 0.3 : 0.45);
+    const threshold = options.minSimilarity ?? (match === 'postcode' ? POSTCODE_THRESHOLD : THRESHOLD);
     if (similarity < threshold && !(isPrefix(entry) && similarity >= threshold / 2)) return;
     const candidate: CommuneMatch = {
       commune: entry.commune,
@@ -147,11 +150,26 @@ export const findCommunes = (query: string, options: FindCommunesOptions = {}): 
     for (const e of entries) if (e.via === 'name' && e.commune.postcodes.includes(postcode)) consider(e, 1);
   } else {
     const grams = trigrams(cleaned);
-    const shared = new Map<number, number>();
-    for (const g of grams) for (const id of postings.get(g) ?? []) shared.set(id, (shared.get(id) ?? 0) + 1);
-    for (const [id, count] of shared) {
+    // Typed-array counters (not a Map): common trigrams ("sai", "int") hit thousands of names.
+    const counts = new Uint16Array(entries.length);
+    const touched: number[] = [];
+    for (const g of grams) {
+      const ids = postings.get(g);
+      if (!ids) continue;
+      // Indexed loop: for…of over a typed array is several times slower here.
+      for (let k = 0; k < ids.length; k++) {
+        const id = ids[k] ?? 0;
+        if (counts[id] === 0) touched.push(id);
+        counts[id] = (counts[id] ?? 0) + 1;
+      }
+    }
+    // Most touched names share a trigram or two: drop them before any string work.
+    const lowest = Math.min(options.minSimilarity ?? POSTCODE_THRESHOLD, POSTCODE_THRESHOLD);
+    for (const id of touched) {
       const e = entries[id];
-      if (e) consider(e, count / (grams.size + e.size - count));
+      const count = counts[id] ?? 0;
+      const similarity = e ? count / (grams.size + e.size - count) : 0;
+      if (e && (similarity >= lowest || (similarity >= lowest / 2 && isPrefix(e)))) consider(e, similarity);
     }
   }
   return [...best.values()]
