@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { useLogin, useSession } from './session.ts';
 import { errorMessage } from '../../api/client.ts';
+import { BrandMark } from '../../ui/brand-mark.tsx';
 
 const safeNext = (value: string | null): string => (value?.startsWith('/') && !value.startsWith('//') ? value : '/accounts');
 
@@ -25,11 +26,7 @@ export const LoginPage = () => {
     <div className="login-page">
       <div className="login-card">
         <div className="login-brand">
-          <span className="brand-mark" aria-hidden="true">
-            <svg viewBox="0 0 24 24" width="22" height="22">
-              <path d="M12 2a7 7 0 0 0-7 7c0 5.2 7 13 7 13s7-7.8 7-13a7 7 0 0 0-7-7zm0 9.5a2.5 2.5 0 1 1 0-5 2.5 2.5 0 0 1 0 5z" fill="currentColor" />
-            </svg>
-          </span>
+          <BrandMark size={22} />
           <div>
             <h1>GeoCRM</h1>
             <p className="muted">More visits, fewer kilometres.</p>

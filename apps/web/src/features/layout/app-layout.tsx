@@ -4,6 +4,7 @@ import { useCurrentSession } from '../auth/require-session.tsx';
 import { useLogout } from '../auth/session.ts';
 import { ROLE_LABELS } from '../accounts/account-labels.ts';
 import { filterSearchString } from '../accounts/account-filters.ts';
+import { BrandMark } from '../../ui/brand-mark.tsx';
 
 const Icon = ({ d }: { d: string }) => (
   <svg viewBox="0 0 24 24" width="18" height="18" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
@@ -45,11 +46,7 @@ export const AppLayout = () => {
     <div className="app-shell">
       <aside className="sidebar">
         <div className="sidebar-brand">
-          <span className="brand-mark" aria-hidden="true">
-            <svg viewBox="0 0 24 24" width="18" height="18">
-              <path d="M12 2a7 7 0 0 0-7 7c0 5.2 7 13 7 13s7-7.8 7-13a7 7 0 0 0-7-7zm0 9.5a2.5 2.5 0 1 1 0-5 2.5 2.5 0 0 1 0 5z" fill="currentColor" />
-            </svg>
-          </span>
+          <BrandMark size={18} />
           <span className="brand-name">GeoCRM</span>
         </div>
         <nav className="nav" aria-label="Main">
