@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { useCurrentSession } from '../auth/require-session.tsx';
 import { useLogout } from '../auth/session.ts';
@@ -39,6 +39,11 @@ export const AppLayout = () => {
   const logout = useLogout();
   const navigate = useNavigate();
   const location = useLocation();
+  const contentRef = useRef<HTMLElement>(null);
+  // The content pane scrolls, not the window: start each page at its top.
+  useEffect(() => {
+    contentRef.current?.scrollTo(0, 0);
+  }, [location.pathname]);
   // The list and the map share their filters: carry them over when switching.
   const carried = location.pathname === '/accounts' || location.pathname === '/map' ? filterSearchString(new URLSearchParams(location.search)) : '';
 
@@ -79,7 +84,7 @@ export const AppLayout = () => {
             <span>Log out</span>
           </button>
         </header>
-        <main className="content">
+        <main className="content" ref={contentRef}>
           <Outlet />
         </main>
       </div>
