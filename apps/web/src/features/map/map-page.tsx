@@ -40,6 +40,12 @@ export const MapPage = () => {
       <div className="map-wrap">
         <AccountsMap points={data?.items} boundaries={boundaries} attribution={attribution.data?.items} renderPopup={renderPopup} />
         <MapLegend />
+        {data && data.items.length === 0 ? (
+          <div className="map-empty" data-testid="map-empty">
+            <strong>No accounts to show</strong>
+            <p className="muted small">{data.total > 0 ? 'The matching accounts have no location yet.' : 'No account matches these filters.'}</p>
+          </div>
+        ) : null}
       </div>
     </div>
   );
