@@ -54,8 +54,10 @@ afterAll(async () => {
 });
 
 describe('web app in Chromium', () => {
-  it('shows the error message of a failed login', async () => {
+  it('sends a signed-out visitor to the login page and shows a failed login', async () => {
     const page = await newPage();
+    await page.goto(`${baseUrl()}/map`);
+    await page.waitForURL((url) => url.pathname === '/login' && url.searchParams.get('next') === '/map');
     await login(page, MANAGER_EMAIL, 'not-the-password');
     const error = page.getByTestId('login-error');
     await error.waitFor();
@@ -189,6 +191,19 @@ describe('web app in Chromium', () => {
     const mapCount = Number((stats.split('on the map')[0] ?? '').replace(/[^0-9]/g, ''));
     expect(mapCount).toBeGreaterThan(0);
     expect(mapCount).toBeLessThanOrEqual(listTotal);
+
+    // A click on a cluster zooms in.
+    const cluster = await page.evaluate(() => {
+      const map = window.__geocrmMap;
+      const feature = map?.queryRenderedFeatures({ layers: ['account-clusters'] })[0];
+      if (!map || feature?.geometry.type !== 'Point') return null;
+      const point = map.project(feature.geometry.coordinates as [number, number]);
+      const rect = map.getCanvas().getBoundingClientRect();
+      return { x: rect.left + point.x, y: rect.top + point.y, zoom: map.getZoom() };
+    });
+    if (!cluster) throw new Error('no cluster on the map');
+    await page.mouse.click(cluster.x, cluster.y);
+    await page.waitForFunction((zoom) => (window.__geocrmMap?.getZoom() ?? 0) > zoom + 0.5, cluster.zoom, { timeout: 20_000 });
 
     await page.getByTestId('show-list').click();
     await page.waitForURL((url) => url.pathname === '/accounts' && url.searchParams.get('kind') === 'client');
