@@ -2,8 +2,7 @@ import type { ReactNode } from 'react';
 import { Navigate, useLocation } from 'react-router';
 import type { Role } from '@geocrm/domain';
 import type { SessionDto } from '../../api/types.ts';
-import { useQueryClient } from '@tanstack/react-query';
-import { SESSION_KEY, useSession } from './session.ts';
+import { useSession } from './session.ts';
 import { Spinner } from '../../ui/spinner.tsx';
 import { ErrorBanner } from '../../ui/error-banner.tsx';
 
@@ -25,13 +24,11 @@ export const RequireSession = ({ children }: { children: ReactNode }) => {
   return <>{children}</>;
 };
 
-/** The signed-in session; only valid under RequireSession. */
+/** The signed-in session; only valid under RequireSession (which renders nothing until it is known). */
 export const useCurrentSession = (): SessionDto => {
-  const client = useQueryClient();
-  const session = client.getQueryData<SessionDto | null>(SESSION_KEY);
-  const live = useSession().data ?? session;
-  if (!live) throw new Error('useCurrentSession used outside RequireSession');
-  return live;
+  const session = useSession().data;
+  if (!session) throw new Error('useCurrentSession used outside RequireSession');
+  return session;
 };
 
 export const RequireRole = ({ role, children }: { role: Role; children: ReactNode }) => {
