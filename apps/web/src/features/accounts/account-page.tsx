@@ -12,6 +12,7 @@ import { useCurrentSession } from '../auth/require-session.tsx';
 import { KindBadge, StatusBadge } from '../../ui/badges.tsx';
 import { ErrorBanner } from '../../ui/error-banner.tsx';
 import { Spinner } from '../../ui/spinner.tsx';
+import { usePageTitle } from '../../ui/use-page-title.ts';
 
 
 const CustomFields = ({ fields }: { fields: AccountDetailDto['customFields'] }) => {
@@ -31,6 +32,7 @@ const CustomFields = ({ fields }: { fields: AccountDetailDto['customFields'] }) 
 
 const AccountDetail = ({ account }: { account: AccountDetailDto }) => {
   const session = useCurrentSession();
+  usePageTitle(account.name);
   const update = useUpdateAccount(account.id);
   const hours = useUpdateAccount(account.id);
   const remove = useDeleteAccount(account.id);

@@ -6,6 +6,7 @@ import { FilterBar } from './filter-bar.tsx';
 import { KindBadge, StatusBadge } from '../../ui/badges.tsx';
 import { ErrorBanner } from '../../ui/error-banner.tsx';
 import { Spinner } from '../../ui/spinner.tsx';
+import { usePageTitle } from '../../ui/use-page-title.ts';
 
 type SortField = 'name' | 'city' | 'createdAt' | 'updatedAt';
 
@@ -30,6 +31,7 @@ const numberFormat = new Intl.NumberFormat();
 
 export const AccountsListPage = () => {
   const { filters, sort, setSort } = useAccountFilters();
+  usePageTitle('Accounts');
   const list = useAccountList(filters, sort);
   // Without a chosen sort the server orders by relevance when searching, else by name.
   const shownSort = sort ?? (filters.q ? undefined : 'name');

@@ -2,9 +2,11 @@ import { useNavigate } from 'react-router';
 import { useCreateAccount } from './accounts-api.ts';
 import { AccountForm } from './account-form.tsx';
 import { createBody, EMPTY_FORM } from './account-form-state.ts';
+import { usePageTitle } from '../../ui/use-page-title.ts';
 
 export const NewAccountPage = () => {
   const create = useCreateAccount();
+  usePageTitle('New account');
   const navigate = useNavigate();
   return (
     <div className="page">

@@ -3,11 +3,13 @@ import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { useLogin, useSession } from './session.ts';
 import { errorMessage } from '../../api/client.ts';
 import { BrandMark } from '../../ui/brand-mark.tsx';
+import { usePageTitle } from '../../ui/use-page-title.ts';
 
 const safeNext = (value: string | null): string => (value?.startsWith('/') && !value.startsWith('//') ? value : '/accounts');
 
 export const LoginPage = () => {
   const [search] = useSearchParams();
+  usePageTitle('Sign in');
   const navigate = useNavigate();
   const session = useSession();
   const login = useLogin();

@@ -9,11 +9,13 @@ import { ErrorBanner } from '../../ui/error-banner.tsx';
 import { AccountPopup } from './account-popup.tsx';
 import { useAttribution, useBoundaries } from './geo-api.ts';
 import { MapLegend } from './map-legend.tsx';
+import { usePageTitle } from '../../ui/use-page-title.ts';
 
 const numberFormat = new Intl.NumberFormat();
 
 export const MapPage = () => {
   const { filters } = useAccountFilters();
+  usePageTitle('Map');
   const accounts = useAccountMap(filters);
   const { boundaries, error: boundaryError } = useBoundaries();
   const attribution = useAttribution();

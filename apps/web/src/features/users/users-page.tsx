@@ -8,6 +8,7 @@ import { Spinner } from '../../ui/spinner.tsx';
 import { ROLE_LABELS } from '../accounts/account-labels.ts';
 import { useCurrentSession } from '../auth/require-session.tsx';
 import { useCreateUser, useUpdateUser, useUsers } from './users-api.ts';
+import { usePageTitle } from '../../ui/use-page-title.ts';
 
 const NewUserForm = ({ onDone }: { onDone: () => void }) => {
   const create = useCreateUser();
@@ -91,6 +92,7 @@ const UserRow = ({ user, isSelf }: { user: UserDto; isSelf: boolean }) => {
 export const UsersPage = () => {
   const session = useCurrentSession();
   const users = useUsers();
+  usePageTitle('Users');
   const [creating, setCreating] = useState(false);
   const items = [...(users.data?.items ?? [])].sort((a, b) => Number(b.active) - Number(a.active) || a.name.localeCompare(b.name));
 
