@@ -8,7 +8,7 @@ const toggle = <T,>(list: readonly T[], value: T): T[] => (list.includes(value) 
 
 /** Kinds and statuses with their map symbols; clicking one filters the map (and the list) by it. */
 export const MapLegend = () => {
-  const [open, setOpen] = useState(true);
+  const [open, setOpen] = useState(() => window.innerWidth > 1100);
   const { filters, setFilters } = useAccountFilters();
   const dimmed = (active: readonly string[], value: string) => active.length > 0 && !active.includes(value);
 
