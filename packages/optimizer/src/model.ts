@@ -29,6 +29,8 @@ export interface SlotModel {
   readonly dist: Float64Array;
   readonly cost: Float64Array;
   readonly profile: string;
+  /** Slots with the same signature are interchangeable when empty. */
+  readonly signature: number;
 }
 
 export interface Model {
@@ -179,10 +181,24 @@ export const compileModel = (problem: Problem): Model => {
         dist: mats.dist,
         cost,
         profile,
+        signature: -1,
       });
     });
   });
 
+  const signatures = new Map<string, number>();
+  const withSig: SlotModel[] = slots.map((slot) => {
+    const v = problem.vehicles[slot.vehicle];
+    const key = JSON.stringify([{ ...v, id: undefined, shifts: undefined }, slot.twStart, slot.twEnd, v?.shifts?.[slot.shift]?.breaks]);
+    let sig = signatures.get(key);
+    if (sig === undefined) {
+      sig = signatures.size;
+      signatures.set(key, sig);
+    }
+    return { ...slot, signature: sig };
+  });
+  slots.length = 0;
+  slots.push(...withSig);
   const R = slots.length;
   const compat = new Uint8Array(n * R);
   const incompatReason: ('skills' | 'pinned_vehicle' | undefined)[] = [];

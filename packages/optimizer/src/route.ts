@@ -156,10 +156,11 @@ export class RouteState {
     const lj = md.loc[j] ?? 0;
     const tAJ = travel(slot.dur, m, la, lj);
     const tJB = travel(slot.dur, m, lj, lb);
-    const tAB = travel(slot.dur, m, la, lb);
+    // an empty route is not driven: its start → end arc costs nothing
+    const tAB = len === 0 ? 0 : travel(slot.dur, m, la, lb);
     if (this.travel + tAJ + tJB - tAB > slot.maxTravel) return Infinity;
     if (slot.maxDistance !== Infinity) {
-      const dd = travel(slot.dist, m, la, lj) + travel(slot.dist, m, lj, lb) - travel(slot.dist, m, la, lb);
+      const dd = travel(slot.dist, m, la, lj) + travel(slot.dist, m, lj, lb) - (len === 0 ? 0 : travel(slot.dist, m, la, lb));
       if (this.distance + dd > slot.maxDistance) return Infinity;
     }
     const depA = (this.early[p] ?? 0) + (this.work[p] ?? 0);
@@ -180,8 +181,9 @@ export class RouteState {
       if ((this.prefMax[p * dims + d] ?? 0) + (md.delivery[j * dims + d] ?? 0) > cap) return Infinity;
       if ((this.sufMax[p * dims + d] ?? 0) + (md.pickup[j * dims + d] ?? 0) > cap) return Infinity;
     }
-    let delta = travel(slot.cost, m, la, lj) + travel(slot.cost, m, lj, lb) - travel(slot.cost, m, la, lb);
+    let delta = travel(slot.cost, m, la, lj) + travel(slot.cost, m, lj, lb);
     if (len === 0) delta += slot.fixed;
+    else delta -= travel(slot.cost, m, la, lb);
     if (slot.breaks.length > 0) {
       const seq = this.jobs.slice();
       seq.splice(p, 0, j);

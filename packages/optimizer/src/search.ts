@@ -15,7 +15,7 @@ export const compareScore = (a: Score, b: Score): number =>
 export interface SearchParams {
   iterations: number;
   deadline: number;
-  signal: AbortSignal | undefined;
+  shouldStop: () => boolean;
   seed: number;
   now: () => number;
 }
@@ -33,6 +33,8 @@ export class Search {
   /** Jobs no slot accepts (skills, pinning): never inserted. */
   readonly servable: Uint8Array;
   interrupted = false;
+  private stamp = 0;
+  private readonly emptySeen: Int32Array;
 
   constructor(md: Model, seed: number) {
     this.md = md;
@@ -53,6 +55,7 @@ export class Search {
         }
       }
     }
+    this.emptySeen = new Int32Array(this.R + 1);
     this.K = Math.min(Math.max(md.n - 1, 0), 64);
     this.neighbours = this.buildNeighbours();
   }
@@ -92,11 +95,17 @@ export class Search {
     let bestR = -1;
     let bestP = -1;
     let best = Infinity;
+    const stamp = ++this.stamp;
     for (let r = 0; r < R; r++) {
       if (md.compat[j * R + r] !== 1) continue;
       const route = this.routes[r];
       if (route === undefined) continue;
       const len = route.length;
+      if (len === 0) {
+        const sig = route.slot.signature;
+        if (this.emptySeen[sig] === stamp) continue;
+        this.emptySeen[sig] = stamp;
+      }
       for (let p = 0; p <= len; p++) {
         if (blink > 0 && this.rng.next() < blink) continue;
         const d = route.insertionDelta(md, j, p);
@@ -285,8 +294,8 @@ export class Search {
       if (u < 10 / 11) jobs.sort((a, b) => far(b) - far(a));
       else jobs.sort((a, b) => far(a) - far(b));
     }
-    // priorities first
-    jobs.sort((a, b) => (md.priority[b] ?? 0) - (md.priority[a] ?? 0));
+    // priorities first, half of the time (always would lock high-priority jobs in place)
+    if (rng.next() < 0.5) jobs.sort((a, b) => (md.priority[b] ?? 0) - (md.priority[a] ?? 0));
     for (const j of jobs) {
       const ins = this.bestInsertion(j, blink);
       if (ins.route < 0) {
@@ -333,7 +342,7 @@ export class Search {
     const saved = new Map<number, number[]>();
     for (let it = 0; it < p.iterations; it++) {
       if ((it & 31) === 0) {
-        if (p.signal?.aborted === true || p.now() > p.deadline) {
+        if (p.shouldStop() || p.now() > p.deadline) {
           this.interrupted = true;
           break;
         }

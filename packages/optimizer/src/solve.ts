@@ -158,6 +158,7 @@ const emptySolution = (ms: number): Solution => ({
 
 const defaultIterations = (n: number, fast: boolean): number => {
   if (n <= 1) return 0;
+  if (n <= 50) return fast ? 60 * n : 250 * n;
   const base = fast ? 2000 + 40 * n : 20000 + 400 * n;
   return Math.min(base, fast ? 20000 : 200000);
 };
@@ -167,7 +168,10 @@ const defaultIterations = (n: number, fast: boolean): number => {
  * annealing. Deterministic for a given seed when the time limit is not reached.
  * @throws AppError('VALIDATION') on a malformed problem.
  */
-export const solve = (problem: Problem, options: SolveOptions = {}): Solution => {
+export const solve = (problem: Problem, options: SolveOptions = {}): Solution => solveWithStop(problem, options, undefined);
+
+/** `solve` with an extra stop test (used by the worker, whose AbortSignal lives in another thread). */
+export const solveWithStop = (problem: Problem, options: SolveOptions, shouldStop: (() => boolean) | undefined): Solution => {
   const t0 = performance.now();
   validateProblem(problem);
   if (problem.jobs.length === 0 || problem.vehicles.length === 0) {
@@ -181,7 +185,7 @@ export const solve = (problem: Problem, options: SolveOptions = {}): Solution =>
   search.run({
     iterations: options.iterations ?? defaultIterations(md.n, options.fast === true),
     deadline: t0 + timeLimit,
-    signal: options.signal,
+    shouldStop: () => options.signal?.aborted === true || (shouldStop?.() ?? false),
     seed: options.seed ?? 1,
     now: () => performance.now(),
   });
