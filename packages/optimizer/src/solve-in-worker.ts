@@ -6,7 +6,17 @@ import type { Problem, Solution, SolveOptions } from './types.ts';
 
 type Reply = { ok: true; solution: Solution } | { ok: false; error: { code: AppErrorCode; message: string; details: Record<string, unknown> | undefined } };
 
-const tsxLoader = (): string => pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+/**
+ * The worker runs TypeScript from source: a tiny eval'd bootstrap registers tsx, then imports
+ * worker.ts. (`execArgv: ['--import', 'tsx']` does not apply tsx's hooks to a worker's entry on
+ * Node 20, so the bootstrap does it explicitly.)
+ */
+const bootstrap = (): string => {
+  // the ESM build of tsx/esm/api sits next to the CommonJS one that require.resolve finds
+  const api = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  const entry = new URL('./worker.ts', import.meta.url).href;
+  return `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
+};
 
 /**
  * Solves in a worker thread so that the caller's event loop stays free. Aborting
@@ -16,7 +26,7 @@ export const solveInWorker = (problem: Problem, options: SolveOptions = {}): Pro
   new Promise<Solution>((resolvePromise, reject) => {
     const stop = new SharedArrayBuffer(4);
     const flag = new Int32Array(stop);
-    const worker = new Worker(new URL('./worker.ts', import.meta.url), { execArgv: ['--import', tsxLoader()] });
+    const worker = new Worker(bootstrap(), { eval: true, execArgv: [] });
     const onAbort = (): void => {
       Atomics.store(flag, 0, 1);
     };
