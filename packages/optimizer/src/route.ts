@@ -32,6 +32,7 @@ export class RouteState {
   distance = 0;
   cost = 0;
   feasible = true;
+  private readonly scratch: number[] = [];
 
   constructor(slot: SlotModel) {
     this.slot = slot;
@@ -146,7 +147,7 @@ export class RouteState {
    * Cost delta of inserting job j after position p (0..len), or Infinity when infeasible.
    * Skills/pinning are the caller's business (Model.compat).
    */
-  insertionDelta(md: Model, j: number, p: number): number {
+  insertionDelta(md: Model, j: number, p: number, bound = Infinity): number {
     const { slot } = this;
     const { m, dims } = md;
     const len = this.jobs.length;
@@ -154,6 +155,11 @@ export class RouteState {
     const la = this.locs[p] ?? -1;
     const lb = this.locs[p + 1] ?? -1;
     const lj = md.loc[j] ?? 0;
+    // cost first: most positions are pruned by the best insertion found so far
+    let delta = travel(slot.cost, m, la, lj) + travel(slot.cost, m, lj, lb);
+    if (len === 0) delta += slot.fixed;
+    else delta -= travel(slot.cost, m, la, lb);
+    if (delta >= bound) return Infinity;
     const tAJ = travel(slot.dur, m, la, lj);
     const tJB = travel(slot.dur, m, lj, lb);
     // an empty route is not driven: its start → end arc costs nothing
@@ -181,12 +187,14 @@ export class RouteState {
       if ((this.prefMax[p * dims + d] ?? 0) + (md.delivery[j * dims + d] ?? 0) > cap) return Infinity;
       if ((this.sufMax[p * dims + d] ?? 0) + (md.pickup[j * dims + d] ?? 0) > cap) return Infinity;
     }
-    let delta = travel(slot.cost, m, la, lj) + travel(slot.cost, m, lj, lb);
-    if (len === 0) delta += slot.fixed;
-    else delta -= travel(slot.cost, m, la, lb);
     if (slot.breaks.length > 0) {
-      const seq = this.jobs.slice();
-      seq.splice(p, 0, j);
+      const seq = this.scratch;
+      seq.length = 0;
+      for (let k = 0; k < len; k++) {
+        if (k === p) seq.push(j);
+        seq.push(this.jobs[k] ?? 0);
+      }
+      if (p === len) seq.push(j);
       if (!simulate(md, slot, seq, undefined)) return Infinity;
     }
     return delta;

@@ -35,6 +35,9 @@ export class Search {
   interrupted = false;
   private stamp = 0;
   private readonly emptySeen: Int32Array;
+  private readonly routeMark: Int32Array;
+  /** Large instances: insertions only near the job's neighbours. */
+  readonly granular: boolean;
 
   constructor(md: Model, seed: number) {
     this.md = md;
@@ -56,6 +59,8 @@ export class Search {
       }
     }
     this.emptySeen = new Int32Array(this.R + 1);
+    this.routeMark = new Int32Array(this.R);
+    this.granular = md.n > 400;
     this.K = Math.min(Math.max(md.n - 1, 0), 64);
     this.neighbours = this.buildNeighbours();
   }
@@ -91,6 +96,21 @@ export class Search {
 
   /** Best insertion of j over all compatible routes (with optional blinks). */
   bestInsertion(j: number, blink: number): { route: number; pos: number; delta: number } {
+    if (this.granular) {
+      // granular: only routes holding one of j's nearest neighbours (and empty routes)
+      const stamp = ++this.stamp;
+      const K = Math.min(this.K, 24);
+      for (let k = 0; k < K; k++) {
+        const r = this.routeOf[this.neighbours[j * this.K + k] ?? 0] ?? -1;
+        if (r >= 0) this.routeMark[r] = stamp;
+      }
+      const res = this.scanInsertion(j, blink, stamp);
+      if (res.route >= 0) return res;
+    }
+    return this.scanInsertion(j, blink, -1);
+  }
+
+  private scanInsertion(j: number, blink: number, only: number): { route: number; pos: number; delta: number } {
     const { md, R } = this;
     let bestR = -1;
     let bestP = -1;
@@ -101,6 +121,7 @@ export class Search {
       const route = this.routes[r];
       if (route === undefined) continue;
       const len = route.length;
+      if (only >= 0 && len > 0 && this.routeMark[r] !== only) continue;
       if (len === 0) {
         const sig = route.slot.signature;
         if (this.emptySeen[sig] === stamp) continue;
@@ -108,7 +129,7 @@ export class Search {
       }
       for (let p = 0; p <= len; p++) {
         if (blink > 0 && this.rng.next() < blink) continue;
-        const d = route.insertionDelta(md, j, p);
+        const d = route.insertionDelta(md, j, p, best);
         if (d < best) {
           best = d;
           bestR = r;
@@ -127,9 +148,18 @@ export class Search {
     this.routeOf[j] = r;
   }
 
-  /** Regret-2 construction (Potvin & Rousseau), higher priority first. */
+  /** Regret-2 construction (Potvin & Rousseau), higher priority first; cheapest insertion above 1,000 jobs. */
   construct(): void {
     const { md, R } = this;
+    if (md.n > 1000) {
+      const jobs: number[] = [];
+      for (let j = 0; j < md.n; j++) {
+        if (this.servable[j] === 1) jobs.push(j);
+        else this.unassigned.push(j);
+      }
+      this.recreate(jobs, new Map(), 0);
+      return;
+    }
     const pending: number[] = [];
     for (let j = 0; j < md.n; j++) if (this.servable[j] === 1) pending.push(j);
     for (let j = 0; j < md.n; j++) if (this.servable[j] !== 1) this.unassigned.push(j);

@@ -158,7 +158,7 @@ const emptySolution = (ms: number): Solution => ({
 
 const defaultIterations = (n: number, fast: boolean): number => {
   if (n <= 1) return 0;
-  if (n <= 50) return fast ? 60 * n : 250 * n;
+  if (n <= 50) return fast ? 30 * n : 100 * n;
   const base = fast ? 2000 + 40 * n : 20000 + 400 * n;
   return Math.min(base, fast ? 20000 : 200000);
 };

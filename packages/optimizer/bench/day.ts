@@ -1,0 +1,73 @@
+/**
+ * A sales rep's day: 8–30 visits around home, opening hours (some with a lunch closure),
+ * a lunch break 12:00–14:00, travel by road (circuity 1.3, 50 km/h).
+ * Usage: node --import tsx packages/optimizer/bench/day.ts [--count 20]
+ * For ≤ 8 visits the same day without the break is also compared with an exact enumeration.
+ */
+import { checkSolution, solve } from '../src/index.ts';
+import { Rng } from '../src/rng.ts';
+import type { Problem } from '../src/types.ts';
+import { solveExact } from '../test/exact.ts';
+
+const args = process.argv.slice(2);
+const count = Number(args[args.indexOf('--count') + 1] ?? '20') || 20;
+
+const H = 3600;
+const dayInstance = (n: number, seed: number, lunch: boolean): Problem => {
+  const rng = new Rng(seed);
+  const pts: [number, number][] = [[0, 0]];
+  for (let i = 0; i < n; i++) pts.push([(rng.next() - 0.5) * 60_000, (rng.next() - 0.5) * 60_000]);
+  const distances = pts.map((a) => pts.map((b) => Math.round(1.3 * Math.hypot(a[0] - b[0], a[1] - b[1]))));
+  const durations = distances.map((row) => row.map((d) => Math.round(d / 13.9)));
+  const service = n <= 12 ? [1800, 2700] : n <= 20 ? [900, 1500] : [600, 900];
+  return {
+    vehicles: [{ id: 'rep', start: 0, end: 0, timeWindow: [8 * H, 19 * H], ...(lunch ? { breaks: [{ id: 'lunch', timeWindows: [[12 * H, 14 * H]] as const, service: H }] } : {}) }],
+    jobs: Array.from({ length: n }, (_, i) => {
+      const kind = rng.int(3);
+      const tws = kind === 0 ? [[9 * H, 12 * H], [14 * H, 18 * H]] as const : kind === 1 ? [[8 * H, 18 * H]] as const : [[10 * H, 17 * H]] as const;
+      return { id: i + 1, location: i + 1, service: (service[0] ?? 0) + rng.int(((service[1] ?? 0) - (service[0] ?? 0)) / 60) * 60, timeWindows: tws, priority: rng.int(3) };
+    }),
+    matrices: { car: { durations, distances } },
+  };
+};
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1] ?? NaN;
+};
+
+const sizes = [8, 12, 16, 20, 25, 30];
+const rows: { n: number; ms: number; served: number; valid: boolean }[] = [];
+const exactGaps: number[] = [];
+let exactMismatch = 0;
+for (const n of sizes) {
+  for (let k = 0; k < count; k++) {
+    const p = dayInstance(n, 1000 * n + k, true);
+    const t0 = performance.now();
+    const s = solve(p, { seed: 1 });
+    const ms = performance.now() - t0;
+    const c = checkSolution(p, s);
+    rows.push({ n, ms, served: c.served, valid: c.ok });
+    if (n <= 8) {
+      const q = dayInstance(n, 1000 * n + k, false);
+      const sq = solve(q, { seed: 1 });
+      const cq = checkSolution(q, sq);
+      const ex = solveExact(q);
+      if (cq.served !== ex.served) exactMismatch++;
+      else exactGaps.push((100 * (cq.cost - ex.cost)) / Math.max(1e-9, ex.cost));
+    }
+  }
+  const rs = rows.filter((r) => r.n === n);
+  console.log(`n=${String(n).padStart(2)}  median ${median(rs.map((r) => r.ms)).toFixed(1)} ms  max ${Math.max(...rs.map((r) => r.ms)).toFixed(1)} ms  served ${(rs.reduce((a, r) => a + r.served, 0) / rs.length).toFixed(1)}/${n}  invalid ${rs.filter((r) => !r.valid).length}`);
+}
+const summary = {
+  instances: rows.length,
+  medianMs: Number(median(rows.map((r) => r.ms)).toFixed(1)),
+  maxMs: Number(Math.max(...rows.map((r) => r.ms)).toFixed(1)),
+  invalid: rows.filter((r) => !r.valid).length,
+  exactCompared: exactGaps.length + exactMismatch,
+  exactServedMismatch: exactMismatch,
+  exactAvgGapPct: Number((exactGaps.reduce((a, b) => a + b, 0) / Math.max(1, exactGaps.length)).toFixed(4)),
+  exactMaxGapPct: Number(Math.max(0, ...exactGaps).toFixed(4)),
+};
+console.log(JSON.stringify(summary));
