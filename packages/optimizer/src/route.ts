@@ -33,6 +33,7 @@ export class RouteState {
   cost = 0;
   feasible = true;
   private readonly scratch: number[] = [];
+  private sim: SimState = newSimState(0);
 
   constructor(slot: SlotModel) {
     this.slot = slot;
@@ -139,7 +140,10 @@ export class RouteState {
         if (pm > (slot.capacity[d] ?? Infinity)) feasible = false;
       }
     }
-    if (feasible && len > 0 && slot.breaks.length > 0) feasible = simulate(md, slot, this.jobs, undefined);
+    if (feasible && len > 0 && slot.breaks.length > 0) {
+      if (this.sim.t.length < len + 2) this.sim = newSimState(2 * len + 4);
+      feasible = simulate(md, slot, this.jobs, undefined, undefined, this.sim);
+    }
     this.feasible = feasible;
   }
 
@@ -195,7 +199,10 @@ export class RouteState {
         seq.push(this.jobs[k] ?? 0);
       }
       if (p === len) seq.push(j);
-      if (!simulate(md, slot, seq, undefined)) return Infinity;
+      // the schedule up to position p is unchanged: resume the recorded simulation there
+      // (route feasible ⇒ states recorded; an empty route starts from scratch)
+      const resume = len > 0 && this.feasible ? { state: this.sim, k: p } : undefined;
+      if (!simulate(md, slot, seq, undefined, undefined, undefined, resume)) return Infinity;
     }
     return delta;
   }
@@ -221,7 +228,32 @@ export interface SimStep {
  * next visit. Returns false when infeasible. When `out` is given the steps are appended.
  * `startOverride` replaces the slot's start location (overnight stays).
  */
-export const simulate = (md: Model, slot: SlotModel, jobs: readonly number[], out: SimStep[] | undefined, startOverride?: number): boolean => {
+/** Simulator state before leg k (after the work at position k): for resuming a simulation. */
+export interface SimState {
+  readonly t: Float64Array;
+  readonly prevLoc: Int32Array;
+  readonly pending: Int32Array;
+  readonly travel: Float64Array;
+  readonly dist: Float64Array;
+}
+
+export const newSimState = (size: number): SimState => ({
+  t: new Float64Array(size),
+  prevLoc: new Int32Array(size),
+  pending: new Int32Array(size),
+  travel: new Float64Array(size),
+  dist: new Float64Array(size),
+});
+
+export const simulate = (
+  md: Model,
+  slot: SlotModel,
+  jobs: readonly number[],
+  out: SimStep[] | undefined,
+  startOverride?: number,
+  record?: SimState,
+  resume?: { readonly state: SimState; readonly k: number },
+): boolean => {
   const { m } = md;
   const startLoc = startOverride ?? slot.start;
   const len = jobs.length;
@@ -239,7 +271,23 @@ export const simulate = (md: Model, slot: SlotModel, jobs: readonly number[], ou
   const breaks = slot.breaks;
   let travelSum = 0;
   let distSum = 0;
-  for (let k = 0; k <= len; k++) {
+  let k0 = 0;
+  if (resume !== undefined) {
+    k0 = resume.k;
+    t = resume.state.t[k0] ?? 0;
+    prevLoc = resume.state.prevLoc[k0] ?? -1;
+    pending = resume.state.pending[k0] ?? 0;
+    travelSum = resume.state.travel[k0] ?? 0;
+    distSum = resume.state.dist[k0] ?? 0;
+  }
+  for (let k = k0; k <= len; k++) {
+    if (record !== undefined) {
+      record.t[k] = t;
+      record.prevLoc[k] = prevLoc;
+      record.pending[k] = pending;
+      record.travel[k] = travelSum;
+      record.dist[k] = distSum;
+    }
     const isEnd = k === len;
     const j = isEnd ? -1 : (jobs[k] ?? 0);
     const l = isEnd ? slot.end : (md.loc[j] ?? 0);
