@@ -34,9 +34,18 @@ export class RouteState {
   feasible = true;
   private readonly scratch: number[] = [];
   private sim: SimState = newSimState(0);
+  /** Start/end actually used: differ from the slot's around overnight stays (-1 = none). */
+  startLoc: number;
+  endLoc: number;
+  /** Cost of the night after this shift when the vehicle stays out. */
+  nightCost = 0;
+  /** True when the vehicle stays overnight near its last visit after this shift. */
+  overnightAfter = false;
 
   constructor(slot: SlotModel) {
     this.slot = slot;
+    this.startLoc = slot.start;
+    this.endLoc = slot.end;
   }
 
   get length(): number {
@@ -50,9 +59,9 @@ export class RouteState {
     const len = this.jobs.length;
     const locs = this.locs;
     locs.length = len + 2;
-    locs[0] = slot.start;
+    locs[0] = this.startLoc;
     for (let k = 0; k < len; k++) locs[k + 1] = md.loc[this.jobs[k] ?? 0] ?? 0;
-    locs[len + 1] = slot.end;
+    locs[len + 1] = this.endLoc;
     const early = this.early;
     const work = this.work;
     early.length = len + 2;
@@ -69,7 +78,7 @@ export class RouteState {
     cumDist[0] = 0;
     cumCost[0] = 0;
     let feasible = true;
-    let prevLoc = slot.start;
+    let prevLoc = this.startLoc;
     let t = slot.twStart;
     for (let k = 1; k <= len + 1; k++) {
       const l = locs[k] ?? -1;
@@ -105,7 +114,7 @@ export class RouteState {
     if ((lateDep[0] ?? 0) < slot.twStart) feasible = false;
     this.travel = len === 0 ? 0 : (cumTravel[len + 1] ?? 0);
     this.distance = len === 0 ? 0 : (cumDist[len + 1] ?? 0);
-    this.cost = len === 0 ? 0 : (cumCost[len + 1] ?? 0) + slot.fixed;
+    this.cost = len === 0 ? 0 : (cumCost[len + 1] ?? 0) + slot.fixed + this.nightCost;
     if (len > 0 && (this.travel > slot.maxTravel || this.distance > slot.maxDistance || len > slot.maxTasks)) feasible = false;
 
     if (dims > 0) {
@@ -142,7 +151,7 @@ export class RouteState {
     }
     if (feasible && len > 0 && slot.breaks.length > 0) {
       if (this.sim.t.length < len + 2) this.sim = newSimState(2 * len + 4);
-      feasible = simulate(md, slot, this.jobs, undefined, undefined, this.sim);
+      feasible = simulate(md, slot, this.jobs, undefined, this.startLoc, this.sim, undefined, this.endLoc);
     }
     this.feasible = feasible;
   }
@@ -202,7 +211,7 @@ export class RouteState {
       // the schedule up to position p is unchanged: resume the recorded simulation there
       // (route feasible ⇒ states recorded; an empty route starts from scratch)
       const resume = len > 0 && this.feasible ? { state: this.sim, k: p } : undefined;
-      if (!simulate(md, slot, seq, undefined, undefined, undefined, resume)) return Infinity;
+      if (!simulate(md, slot, seq, undefined, this.startLoc, undefined, resume, this.endLoc)) return Infinity;
     }
     return delta;
   }
@@ -253,9 +262,11 @@ export const simulate = (
   startOverride?: number,
   record?: SimState,
   resume?: { readonly state: SimState; readonly k: number },
+  endOverride?: number,
 ): boolean => {
   const { m } = md;
   const startLoc = startOverride ?? slot.start;
+  const endLoc = endOverride ?? slot.end;
   const len = jobs.length;
   let t = slot.twStart;
   // leave as late as possible without changing the schedule: no waiting at the first visit
@@ -290,7 +301,7 @@ export const simulate = (
     }
     const isEnd = k === len;
     const j = isEnd ? -1 : (jobs[k] ?? 0);
-    const l = isEnd ? slot.end : (md.loc[j] ?? 0);
+    const l = isEnd ? endLoc : (md.loc[j] ?? 0);
     const tt = travel(slot.dur, m, prevLoc, l);
     const dd = travel(slot.dist, m, prevLoc, l);
     while (pending < breaks.length && len > 0) {

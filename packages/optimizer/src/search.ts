@@ -36,6 +36,8 @@ export class Search {
   private stamp = 0;
   private readonly emptySeen: Int32Array;
   private readonly routeMark: Int32Array;
+  /** Vehicles that may stay overnight: their consecutive slots. */
+  private readonly overnight: { first: number; count: number; costPerNight: number }[] = [];
   /** Large instances: insertions only near the job's neighbours. */
   readonly granular: boolean;
 
@@ -61,6 +63,13 @@ export class Search {
     this.emptySeen = new Int32Array(this.R + 1);
     this.routeMark = new Int32Array(this.R);
     this.granular = md.n > 400;
+    md.problem.vehicles.forEach((v, vi) => {
+      if (v.overnight === undefined) return;
+      const slots = md.slots.filter((sl) => sl.vehicle === vi);
+      const first = slots[0];
+      if (first === undefined || slots.length < 2 || (first.start < 0 && first.end < 0)) return;
+      this.overnight.push({ first: first.index, count: slots.length, costPerNight: v.overnight.costPerNight });
+    });
     this.K = Math.min(Math.max(md.n - 1, 0), 64);
     this.neighbours = this.buildNeighbours();
   }
@@ -338,6 +347,69 @@ export class Search {
     }
   }
 
+  /**
+   * Decides every night of the vehicles that may stay out: near the last visit when
+   * cost_per_night + drive(last → next first) < drive(last → home) + drive(home → next first) and
+   * the next day is feasible from there. Routes made infeasible by a moved overnight location are
+   * repaired (jobs removed → `removed`). `saved` receives the routes before they change.
+   */
+  replanNights(saved: Map<number, number[]> | undefined, removed: number[]): void {
+    const { md } = this;
+    for (const ov of this.overnight) {
+      if (saved !== undefined) {
+        let touched = false;
+        for (let r = ov.first; r < ov.first + ov.count; r++) if (saved.has(r)) touched = true;
+        if (!touched) continue;
+        for (let r = ov.first; r < ov.first + ov.count; r++) {
+          const route = this.routes[r];
+          if (route !== undefined && !saved.has(r)) saved.set(r, route.jobs.slice());
+        }
+      }
+      const first = this.routes[ov.first];
+      if (first !== undefined) first.startLoc = first.slot.start;
+      for (let r = ov.first; r < ov.first + ov.count; r++) {
+        const a = this.routes[r];
+        if (a === undefined) continue;
+        a.endLoc = a.slot.end;
+        a.nightCost = 0;
+        a.overnightAfter = false;
+        const b = r + 1 < ov.first + ov.count ? this.routes[r + 1] : undefined;
+        if (b !== undefined) {
+          b.startLoc = b.slot.start;
+          const lastJob = a.jobs[a.jobs.length - 1];
+          const firstJob = b.jobs[0];
+          if (lastJob !== undefined && firstJob !== undefined) {
+            const last = md.loc[lastJob] ?? 0;
+            const next = md.loc[firstJob] ?? 0;
+            const home = travel(a.slot.cost, md.m, last, a.slot.end) + travel(b.slot.cost, md.m, b.slot.start, next);
+            const away = ov.costPerNight + travel(b.slot.cost, md.m, last, next);
+            if (away < home) {
+              b.startLoc = last;
+              b.update(md);
+              if (b.feasible) {
+                a.endLoc = -1;
+                a.nightCost = ov.costPerNight;
+                a.overnightAfter = true;
+              } else b.startLoc = b.slot.start;
+            }
+          }
+        }
+        a.update(md);
+        if (!a.feasible) this.repair(r, removed);
+        // the night before a: if a became empty, the previous shift goes home after all
+        const prev = r > ov.first ? this.routes[r - 1] : undefined;
+        if (prev !== undefined && prev.overnightAfter && a.length === 0) {
+          prev.endLoc = prev.slot.end;
+          prev.nightCost = 0;
+          prev.overnightAfter = false;
+          prev.update(md);
+          a.startLoc = a.slot.start;
+          a.update(md);
+        }
+      }
+    }
+  }
+
   snapshot(): number[][] {
     return this.routes.map((r) => r.jobs.slice());
   }
@@ -356,7 +428,9 @@ export class Search {
       }
     });
     this.unassigned = [];
-    for (let j = 0; j < this.md.n; j++) if (seen[j] !== 1) this.unassigned.push(j);
+    const removed: number[] = [];
+    this.replanNights(undefined, removed);
+    for (let j = 0; j < this.md.n; j++) if (seen[j] !== 1 || this.routeOf[j] === -1) this.unassigned.push(j);
   }
 
   /** Ruin & recreate with simulated-annealing acceptance; leaves the best solution loaded. */
@@ -390,6 +464,11 @@ export class Search {
         else this.unassigned.push(j);
       }
       this.recreate(removed, saved, 0.01);
+      if (this.overnight.length > 0) {
+        const dropped: number[] = [];
+        this.replanNights(saved, dropped);
+        for (const j of dropped) this.unassigned.push(j);
+      }
       const cand = this.score();
       const c = compareScore(cand, current);
       let accept: boolean;
@@ -414,6 +493,7 @@ export class Search {
           route.update(md);
           for (const j of jobs) this.routeOf[j] = r;
         }
+        if (this.overnight.length > 0) this.replanNights(new Map([...saved.keys()].map((r) => [r, []])), []);
         this.unassigned = savedUnassigned;
       }
     }

@@ -56,8 +56,6 @@ const singleReason = (md: Model, slot: SlotModel, j: number): UnassignedReason |
 };
 
 interface Plan {
-  /** Per slot: job sequence. */
-  jobs: number[][];
   /** Per slot: overridden start location (overnight stay the night before), or undefined. */
   startAt: (number | undefined)[];
   /** Per slot: true when the route ends at its last visit (overnight stay after). */
@@ -65,45 +63,29 @@ interface Plan {
   nights: Night[];
 }
 
-/**
- * Between two used consecutive shifts of a vehicle with an overnight option: stay near the
- * last visit when cost_per_night + drive(last → next first) < drive(last → home) + drive(home → next
- * first) and the next day stays feasible from there. Decided night by night, in order.
- */
+/** Reads the nights decided by the search (Search.replanNights) into the output plan. */
 const planNights = (md: Model, routes: readonly RouteState[]): Plan => {
-  const jobs = routes.map((r) => r.jobs.slice());
   const startAt: (number | undefined)[] = routes.map(() => undefined);
   const openEnd = routes.map(() => false);
   const nights: Night[] = [];
-  const { problem } = md;
   for (let r = 0; r + 1 < md.slots.length; r++) {
     const a = md.slots[r];
     const b = md.slots[r + 1];
-    if (a === undefined || b === undefined || a.vehicle !== b.vehicle) continue;
-    const vehicle = problem.vehicles[a.vehicle];
+    const route = routes[r];
+    if (a === undefined || b === undefined || route === undefined || a.vehicle !== b.vehicle) continue;
+    const vehicle = md.problem.vehicles[a.vehicle];
     if (vehicle === undefined) continue;
-    const ja = jobs[r] ?? [];
-    const jb = jobs[r + 1] ?? [];
-    const lastA = ja[ja.length - 1];
-    const firstB = jb[0];
-    const from = startAt[r] !== undefined && ja.length === 0 ? startAt[r] : undefined;
-    if (vehicle.overnight === undefined || lastA === undefined || firstB === undefined || from !== undefined) {
-      nights.push({ vehicleId: vehicle.id, vehicle: a.vehicle, afterShift: a.shift, stay: 'home', cost: 0 });
-      continue;
-    }
-    const la = md.loc[lastA] ?? 0;
-    const lb = md.loc[firstB] ?? 0;
-    const home = travel(a.cost, md.m, la, a.end) + travel(b.cost, md.m, b.start, lb);
-    const away = vehicle.overnight.costPerNight + travel(b.cost, md.m, la, lb);
-    if (away < home && simulate(md, b, jb, undefined, la)) {
-      startAt[r + 1] = la;
+    const last = route.jobs[route.jobs.length - 1];
+    if (route.overnightAfter && last !== undefined) {
+      const loc = md.loc[last] ?? 0;
+      startAt[r + 1] = loc;
       openEnd[r] = true;
-      nights.push({ vehicleId: vehicle.id, vehicle: a.vehicle, afterShift: a.shift, stay: 'overnight', location: la, cost: vehicle.overnight.costPerNight });
+      nights.push({ vehicleId: vehicle.id, vehicle: a.vehicle, afterShift: a.shift, stay: 'overnight', location: loc, cost: route.nightCost });
     } else {
       nights.push({ vehicleId: vehicle.id, vehicle: a.vehicle, afterShift: a.shift, stay: 'home', cost: 0 });
     }
   }
-  return { jobs, startAt, openEnd, nights };
+  return { startAt, openEnd, nights };
 };
 
 const buildRoute = (md: Model, slot: SlotModel, jobs: readonly number[], startAt: number | undefined, openEnd: boolean): Route => {
@@ -181,6 +163,9 @@ export const solveWithStop = (problem: Problem, options: SolveOptions, shouldSto
   const md = compileModel(problem);
   const search = new Search(md, options.seed ?? 1);
   search.construct();
+  const dropped: number[] = [];
+  search.replanNights(undefined, dropped);
+  search.unassigned.push(...dropped);
   const timeLimit = options.timeLimitMs ?? Infinity;
   search.run({
     iterations: options.iterations ?? defaultIterations(md.n, options.fast === true),
@@ -196,7 +181,7 @@ export const buildSolution = (md: Model, routes: readonly RouteState[], unassign
   const plan = planNights(md, routes);
   const out: Route[] = [];
   md.slots.forEach((slot, r) => {
-    const jobs = plan.jobs[r] ?? [];
+    const jobs = routes[r]?.jobs ?? [];
     if (jobs.length === 0) return;
     out.push(buildRoute(md, slot, jobs, plan.startAt[r], plan.openEnd[r] ?? false));
   });

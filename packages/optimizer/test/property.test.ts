@@ -6,7 +6,7 @@ import { solveExact } from './exact.ts';
 import { euclid } from './helpers.ts';
 
 const point = fc.tuple(fc.integer({ min: 0, max: 2000 }), fc.integer({ min: 0, max: 2000 }));
-const window = fc.tuple(fc.integer({ min: 0, max: 1500 }), fc.integer({ min: 0, max: 600 })).map(([s, w]) => [s, s + w] as const);
+const window = fc.tuple(fc.integer({ min: 0, max: 2500 }), fc.integer({ min: 0, max: 600 })).map(([s, w]) => [s, s + w] as const);
 
 interface Gen {
   readonly pts: [number, number][];
@@ -46,12 +46,18 @@ const vehicleArb = (rich: boolean): fc.Arbitrary<Omit<Vehicle, 'id'>> =>
     { requiredKeys: ['start', 'timeWindow'] },
   );
 
+const multiDay = fc.record({
+  shifts: fc.constant([{ timeWindow: [0, 1200] as const }, { timeWindow: [1500, 2700] as const, breaks: [{ id: 'b', service: 30, timeWindows: [[1700, 2200] as const] }] }]),
+  overnight: fc.record({ costPerNight: fc.integer({ min: 0, max: 300 }) }),
+  maxDailyDriving: fc.integer({ min: 200, max: 1500 }),
+});
+
 const instance = (maxJobs: number, rich: boolean): fc.Arbitrary<Problem> =>
   fc
     .record({
       pts: fc.array(point, { minLength: maxJobs + 2, maxLength: maxJobs + 2 }),
       jobs: fc.array(jobArb(rich), { minLength: 0, maxLength: maxJobs }),
-      vehicles: fc.array(vehicleArb(rich), { minLength: 1, maxLength: 3 }),
+      vehicles: fc.array(rich ? fc.tuple(vehicleArb(rich), fc.option(multiDay)).map(([v, md]) => ({ ...v, ...(md ?? {}) })) : vehicleArb(rich), { minLength: 1, maxLength: 3 }),
     })
     .map((g: Gen): Problem => ({
       vehicles: g.vehicles.map((v, i) => ({ ...v, id: `v${i}` })),

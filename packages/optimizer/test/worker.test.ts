@@ -57,3 +57,31 @@ describe('VROOM format', () => {
     expect(() => fromVroom({ vehicles: [{ id: 1, start: [2.3, 48.8] }], jobs: [], matrices: {} })).toThrow(/start_index/);
   });
 });
+
+describe('VROOM extensions', () => {
+  it('plans a multi-day tour with shifts, overnight stays and max daily driving', () => {
+    const H = 3600;
+    // home at 0, a far-away cluster (1..4) 3 h from home, near each other
+    const far = 3 * H;
+    const d = (a: number, b: number): number => (a === b ? 0 : a === 0 || b === 0 ? far : 600);
+    const idx = [0, 1, 2, 3, 4];
+    const input = {
+      vehicles: [{
+        id: 'rep', start_index: 0, end_index: 0, max_daily_driving: 7 * H,
+        overnight: { cost_per_night: 3000 },
+        shifts: [0, 1].map((day) => ({ time_window: [day * 24 * H + 8 * H, day * 24 * H + 18 * H], breaks: [{ id: `lunch${day}`, time_windows: [[day * 24 * H + 12 * H, day * 24 * H + 14 * H]], service: H }] })),
+      }],
+      jobs: [1, 2, 3, 4].map((i) => ({ id: i, location_index: i, service: 2 * H })),
+      matrices: { car: { durations: idx.map((a) => idx.map((b) => d(a, b))), distances: idx.map((a) => idx.map((b) => d(a, b) * 20)) } },
+    };
+    const problem = fromVroom(input);
+    const s = solve(problem);
+    expect(checkSolution(problem, s).violations).toEqual([]);
+    expect(s.unassigned).toEqual([]);
+    expect(s.routes).toHaveLength(2);
+    expect(s.nights).toEqual([expect.objectContaining({ stay: 'overnight', afterShift: 0 })]);
+    const out = toVroom(s);
+    expect(out.nights[0]?.stay).toBe('overnight');
+    expect(out.routes.map((r) => r.shift)).toEqual([0, 1]);
+  });
+});
