@@ -53,12 +53,16 @@ export const randomInstance = (n: number, k: number, seed: number): Problem => {
 if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
   for (const [n, k] of sizes) {
     const p = randomInstance(n, k, n);
+    const c0 = performance.now();
+    const first = solve(p, { seed: 1, iterations: 0 });
+    const constructionS = Number(((performance.now() - c0) / 1000).toFixed(1));
+    const firstValid = checkSolution(p, first).ok;
     const limit = limitArg === undefined ? (n <= 1000 ? 50 : 240) : Number(limitArg);
     const t0 = performance.now();
     const s = solve(p, { seed: 1, timeLimitMs: limit * 1000 });
     const ms = performance.now() - t0;
     const c = checkSolution(p, s);
-    const line = { n, vehicles: k, timeLimitS: limit, timeS: Number((ms / 1000).toFixed(1)), routes: s.routes.length, unassigned: s.unassigned.length, distanceKm: Number((c.distance / 1000).toFixed(1)), valid: c.ok, violations: c.violations.slice(0, 3) };
+    const line = { n, vehicles: k, constructionS, constructionValid: firstValid, constructionKm: Number((first.summary.distance / 1000).toFixed(1)), timeLimitS: limit, timeS: Number((ms / 1000).toFixed(1)), routes: s.routes.length, unassigned: s.unassigned.length, distanceKm: Number((c.distance / 1000).toFixed(1)), valid: c.ok, violations: c.violations.slice(0, 3) };
     console.log(JSON.stringify(line));
   }
 }
