@@ -53,7 +53,7 @@ export interface Model {
   /** compat[i * slots.length + r] = 1 when job i may go on slot r (skills, pinned vehicle). */
   readonly compat: Uint8Array;
   /** Per job: reason when no slot is compatible. */
-  readonly incompatReason: readonly ('skills' | 'pinned_vehicle' | undefined)[];
+  readonly incompatReason: readonly ('no_vehicle' | 'skills' | 'pinned_vehicle' | undefined)[];
 }
 
 const flatten = (rows: readonly (readonly number[])[] | undefined, m: number): Float64Array => {
@@ -201,7 +201,7 @@ export const compileModel = (problem: Problem): Model => {
   slots.push(...withSig);
   const R = slots.length;
   const compat = new Uint8Array(n * R);
-  const incompatReason: ('skills' | 'pinned_vehicle' | undefined)[] = [];
+  const incompatReason: ('no_vehicle' | 'skills' | 'pinned_vehicle' | undefined)[] = [];
   const vehicleSkills = problem.vehicles.map((v) => new Set((v.skills ?? []).map(String)));
   problem.jobs.forEach((j, i) => {
     let any = false;
@@ -217,7 +217,7 @@ export const compileModel = (problem: Problem): Model => {
         any = true;
       }
     }
-    incompatReason.push(any ? undefined : skillOk ? 'pinned_vehicle' : 'skills');
+    incompatReason.push(any ? undefined : slots.length === 0 ? 'no_vehicle' : skillOk ? 'pinned_vehicle' : 'skills');
   });
 
   return {

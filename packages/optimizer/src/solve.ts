@@ -5,6 +5,7 @@ import type { Night, Problem, Route, SolveOptions, Solution, Step, Unassigned, U
 import { validateProblem } from './validate.ts';
 
 const REASON_TEXT: Record<UnassignedReason, string> = {
+  no_vehicle: 'the problem has no vehicle',
   skills: 'no vehicle has the required skills',
   pinned_vehicle: 'the pinned vehicle cannot serve this job',
   time_window: 'no time window of the job can be reached within a shift',

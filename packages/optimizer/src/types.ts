@@ -156,6 +156,7 @@ export interface Route {
 }
 
 export const UNASSIGNED_REASONS = [
+  'no_vehicle',
   'skills',
   'pinned_vehicle',
   'time_window',

@@ -22,6 +22,13 @@ describe('solve', () => {
     expect(s.summary.cost).toBe(0);
   });
 
+  it('reports every job as unassigned when there is no vehicle', () => {
+    const p: Problem = { ...lineProblem(2), vehicles: [] };
+    const s = solve(p);
+    expect(checkSolution(p, s).violations).toEqual([]);
+    expect(s.unassigned.map((u) => u.reason)).toEqual(['no_vehicle', 'no_vehicle']);
+  });
+
   it('serves jobs on a line at minimal distance', () => {
     const p = lineProblem(5);
     const s = solve(p, { seed: 3 });
