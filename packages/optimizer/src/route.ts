@@ -26,6 +26,9 @@ export class RouteState {
   cumCost: number[] = [];
   /** Load after position k, per dim: loads[k * dims + d], k = 0..len. */
   loads: Float64Array = new Float64Array(0);
+  /** Cumulated deliveries / pickups of the jobs at positions 1..k, per dim. */
+  cumDel: Float64Array = new Float64Array(0);
+  cumPick: Float64Array = new Float64Array(0);
   prefMax: Float64Array = new Float64Array(0);
   sufMax: Float64Array = new Float64Array(0);
   travel = 0;
@@ -124,9 +127,18 @@ export class RouteState {
         this.loads = new Float64Array(cap);
         this.prefMax = new Float64Array(cap);
         this.sufMax = new Float64Array(cap);
+        this.cumDel = new Float64Array(cap);
+        this.cumPick = new Float64Array(cap);
       }
-      const { loads, prefMax, sufMax } = this;
+      const { loads, prefMax, sufMax, cumDel, cumPick } = this;
       for (let d = 0; d < dims; d++) {
+        cumDel[d] = 0;
+        cumPick[d] = 0;
+        for (let k = 1; k <= len; k++) {
+          const j = this.jobs[k - 1] ?? 0;
+          cumDel[k * dims + d] = (cumDel[(k - 1) * dims + d] ?? 0) + (md.delivery[j * dims + d] ?? 0);
+          cumPick[k * dims + d] = (cumPick[(k - 1) * dims + d] ?? 0) + (md.pickup[j * dims + d] ?? 0);
+        }
         let l0 = 0;
         for (let k = 0; k < len; k++) l0 += md.delivery[(this.jobs[k] ?? 0) * dims + d] ?? 0;
         loads[d] = l0;

@@ -1,6 +1,7 @@
 import type { Model } from './model.ts';
 import { Rng } from './rng.ts';
 import { RouteState, travel } from './route.ts';
+import { earliestStart } from './model.ts';
 
 /** Lexicographic objective: lost priority, then lost jobs, then cost. */
 export interface Score {
@@ -410,6 +411,127 @@ export class Search {
     }
   }
 
+  /** Can tails be exchanged between these routes with the O(1) checks below? */
+  private tailCompatible(a: RouteState, b: RouteState): boolean {
+    return (
+      a.slot.signature === b.slot.signature &&
+      a.slot.breaks.length === 0 &&
+      a.startLoc === b.startLoc &&
+      a.endLoc === b.endLoc &&
+      a.endLoc === a.slot.end &&
+      a.startLoc === a.slot.start &&
+      a.nightCost === 0 &&
+      b.nightCost === 0
+    );
+  }
+
+  /**
+   * 2-opt* (Potvin & Rousseau 1995) on granular neighbours: for a job a and one of its nearest
+   * jobs b on another route, exchange the tails so that b follows a. Feasibility in O(dims)
+   * from the cached earliest starts, latest departures, cumulated amounts and load maxima.
+   * Returns true when something improved.
+   */
+  twoOptStar(maxPasses = 20): boolean {
+    const { md } = this;
+    const { m, dims } = md;
+    const KK = Math.min(this.K, 12);
+    let improvedAny = false;
+    for (let pass = 0; pass < maxPasses; pass++) {
+      let improved = false;
+      for (let a = 0; a < md.n; a++) {
+        const r1 = this.routeOf[a] ?? -1;
+        if (r1 < 0) continue;
+        for (let kk = 0; kk < KK; kk++) {
+          const b = this.neighbours[a * this.K + kk] ?? 0;
+          const r2 = this.routeOf[b] ?? -1;
+          const A = this.routes[r1];
+          const B = r2 < 0 || r2 === r1 ? undefined : this.routes[r2];
+          if (A === undefined || B === undefined || !this.tailCompatible(A, B)) continue;
+          const slot = A.slot;
+          const len1 = A.length;
+          const len2 = B.length;
+          const i = A.jobs.indexOf(a) + 1;
+          const k = B.jobs.indexOf(b) + 1;
+          if (k === 1 && i === len1) continue; // would empty B
+          const la = A.locs[i] ?? -1;
+          const lb = B.locs[k] ?? -1;
+          const lpred = B.locs[k - 1] ?? -1;
+          const lsucc = A.locs[i + 1] ?? -1;
+          const delta =
+            travel(slot.cost, m, la, lb) + travel(slot.cost, m, lpred, lsucc) - travel(slot.cost, m, la, lsucc) - travel(slot.cost, m, lpred, lb);
+          if (delta > -1e-9) continue;
+          // tasks
+          const lenA = i + (len2 - k + 1);
+          const lenB = k - 1 + (len1 - i);
+          if (lenA > slot.maxTasks || lenB > slot.maxTasks) continue;
+          // time: a → b
+          const sB = earliestStart(md, b, (A.early[i] ?? 0) + (A.work[i] ?? 0) + travel(slot.dur, m, la, lb));
+          if (sB + (md.service[b] ?? 0) + (la !== lb ? (md.setup[b] ?? 0) : 0) > (B.lateDep[k] ?? 0)) continue;
+          // time: pred(b) → succ(a)
+          const depP = (B.early[k - 1] ?? 0) + (B.work[k - 1] ?? 0) + travel(slot.dur, m, lpred, lsucc);
+          if (i === len1) {
+            if (depP > slot.twEnd) continue;
+          } else {
+            const succ = A.jobs[i] ?? 0;
+            const s = earliestStart(md, succ, depP);
+            if (s + (md.service[succ] ?? 0) + (lpred !== lsucc ? (md.setup[succ] ?? 0) : 0) > (A.lateDep[i + 1] ?? 0)) continue;
+          }
+          // travel and distance limits
+          const t1 = A.cumTravel[len1 + 1] ?? 0;
+          const t2 = B.cumTravel[len2 + 1] ?? 0;
+          if ((A.cumTravel[i] ?? 0) + travel(slot.dur, m, la, lb) + t2 - (B.cumTravel[k] ?? 0) > slot.maxTravel) continue;
+          if ((B.cumTravel[k - 1] ?? 0) + travel(slot.dur, m, lpred, lsucc) + t1 - (A.cumTravel[i + 1] ?? 0) > slot.maxTravel) continue;
+          if (slot.maxDistance !== Infinity) {
+            const d1 = A.cumDist[len1 + 1] ?? 0;
+            const d2 = B.cumDist[len2 + 1] ?? 0;
+            if ((A.cumDist[i] ?? 0) + travel(slot.dist, m, la, lb) + d2 - (B.cumDist[k] ?? 0) > slot.maxDistance) continue;
+            if ((B.cumDist[k - 1] ?? 0) + travel(slot.dist, m, lpred, lsucc) + d1 - (A.cumDist[i + 1] ?? 0) > slot.maxDistance) continue;
+          }
+          // capacity
+          let capOk = true;
+          for (let d = 0; d < dims && capOk; d++) {
+            const cap = slot.capacity[d] ?? Infinity;
+            if (cap === Infinity) continue;
+            const D1after = (A.cumDel[len1 * dims + d] ?? 0) - (A.cumDel[i * dims + d] ?? 0);
+            const D2from = (B.cumDel[len2 * dims + d] ?? 0) - (B.cumDel[(k - 1) * dims + d] ?? 0);
+            const P1upto = A.cumPick[i * dims + d] ?? 0;
+            const P2before = B.cumPick[(k - 1) * dims + d] ?? 0;
+            if ((A.prefMax[i * dims + d] ?? 0) - D1after + D2from > cap) capOk = false;
+            else if ((B.sufMax[k * dims + d] ?? 0) - P2before + P1upto > cap) capOk = false;
+            else if ((B.prefMax[(k - 1) * dims + d] ?? 0) - D2from + D1after > cap) capOk = false;
+            else if (i < len1 && (A.sufMax[(i + 1) * dims + d] ?? 0) - P1upto + P2before > cap) capOk = false;
+          }
+          if (!capOk) continue;
+          // pinned jobs must stay on their vehicle
+          const tailA = A.jobs.slice(i);
+          const tailB = B.jobs.slice(k - 1);
+          const R = this.R;
+          if (tailA.some((j) => md.compat[j * R + r2] !== 1) || tailB.some((j) => md.compat[j * R + r1] !== 1)) continue;
+          const oldA = A.jobs;
+          const oldB = B.jobs;
+          A.jobs = oldA.slice(0, i).concat(tailB);
+          B.jobs = oldB.slice(0, k - 1).concat(tailA);
+          A.update(md);
+          B.update(md);
+          if (!A.feasible || !B.feasible) {
+            // safety net: never keep an infeasible exchange
+            A.jobs = oldA;
+            B.jobs = oldB;
+            A.update(md);
+            B.update(md);
+            continue;
+          }
+          for (const j of tailB) this.routeOf[j] = r1;
+          for (const j of tailA) this.routeOf[j] = r2;
+          improved = true;
+          improvedAny = true;
+        }
+      }
+      if (!improved) break;
+    }
+    return improvedAny;
+  }
+
   snapshot(): number[][] {
     return this.routes.map((r) => r.jobs.slice());
   }
@@ -477,7 +599,8 @@ export class Search {
       if (accept) {
         current = cand;
         if (compareScore(cand, best) < -1e-9) {
-          best = cand;
+          if (this.twoOptStar(3)) current = this.score();
+          best = current;
           bestSnap = this.snapshot();
         }
       } else {

@@ -164,6 +164,7 @@ export const solveWithStop = (problem: Problem, options: SolveOptions, shouldSto
   const md = compileModel(problem);
   const search = new Search(md, options.seed ?? 1);
   search.construct();
+  search.twoOptStar();
   const dropped: number[] = [];
   search.replanNights(undefined, dropped);
   search.unassigned.push(...dropped);
