@@ -20,7 +20,7 @@ export const randomInstance = (n: number, k: number, seed: number): Problem => {
   const pts: [number, number][] = [[50_000, 50_000]];
   for (let i = 0; i < n; i++) {
     const c = centres[rng.int(centres.length)] ?? [0, 0];
-    pts.push(rng.next() < 0.3 ? [rng.next() * 100_000, rng.next() * 100_000] : [c[0] + (rng.next() - 0.5) * 8000, c[1] + (rng.next() - 0.5) * 8000]);
+    pts.push(rng.next() < 0.1 ? [rng.next() * 100_000, rng.next() * 100_000] : [c[0] + (rng.next() - 0.5) * 8000, c[1] + (rng.next() - 0.5) * 8000]);
   }
   const m = pts.length;
   const distances: number[][] = [];
@@ -44,7 +44,7 @@ export const randomInstance = (n: number, k: number, seed: number): Problem => {
     vehicles: Array.from({ length: k }, (_, v) => ({ id: v + 1, start: 0, end: 0, capacity: [perVehicle + 5], timeWindow: day, breaks: [{ id: 1, timeWindows: [[12 * 3600, 14 * 3600]] as const, service: 1800 }] })),
     jobs: Array.from({ length: n }, (_, i) => {
       const open = 8 * 3600 + rng.int(6) * 1800;
-      return { id: i + 1, location: i + 1, service: 300 + rng.int(4) * 120, delivery: [1], ...(rng.next() < 0.5 ? { timeWindows: [[open, open + 4 * 3600]] as const } : {}) };
+      return { id: i + 1, location: i + 1, service: 120 + rng.int(4) * 60, delivery: [1], ...(rng.next() < 0.5 ? { timeWindows: [[open, open + 4 * 3600]] as const } : {}) };
     }),
     matrices: { car: { durations, distances } },
   };

@@ -81,17 +81,25 @@ export class Search {
     const out = new Int32Array(n * K);
     const slot = md.slots[0];
     if (slot === undefined || K === 0) return out;
-    const dist = new Float64Array(n);
-    const idx = new Int32Array(n);
+    // top-K selection by insertion into a small sorted buffer: O(n · K) worst case, ~O(n) typical
+    const bestD = new Float64Array(K);
     for (let i = 0; i < n; i++) {
       const li = md.loc[i] ?? 0;
+      let size = 0;
       for (let j = 0; j < n; j++) {
+        if (j === i) continue;
         const lj = md.loc[j] ?? 0;
-        dist[j] = j === i ? Infinity : Math.min(travel(slot.cost, md.m, li, lj), travel(slot.cost, md.m, lj, li)) + 1e-9 * Math.abs(i - j);
-        idx[j] = j;
+        const d = Math.min(travel(slot.cost, md.m, li, lj), travel(slot.cost, md.m, lj, li));
+        if (size === K && d >= (bestD[K - 1] ?? 0)) continue;
+        let pos = size < K ? size++ : K - 1;
+        while (pos > 0 && (bestD[pos - 1] ?? 0) > d) {
+          bestD[pos] = bestD[pos - 1] ?? 0;
+          out[i * K + pos] = out[i * K + pos - 1] ?? 0;
+          pos--;
+        }
+        bestD[pos] = d;
+        out[i * K + pos] = j;
       }
-      const sorted = Array.from(idx).sort((a, b) => (dist[a] ?? 0) - (dist[b] ?? 0));
-      for (let k = 0; k < K; k++) out[i * K + k] = sorted[k] ?? 0;
     }
     return out;
   }
