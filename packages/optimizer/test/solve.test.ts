@@ -22,6 +22,15 @@ describe('solve', () => {
     expect(s.summary.cost).toBe(0);
   });
 
+  it('returns a valid solution at once when the signal is already aborted', () => {
+    const p = lineProblem(12);
+    const ctrl = new AbortController();
+    ctrl.abort();
+    const s = solve(p, { signal: ctrl.signal, iterations: 1_000_000 });
+    expect(checkSolution(p, s).violations).toEqual([]);
+    expect(s.unassigned).toEqual([]);
+  });
+
   it('reports every job as unassigned when there is no vehicle', () => {
     const p: Problem = { ...lineProblem(2), vehicles: [] };
     const s = solve(p);
