@@ -586,11 +586,14 @@ export class Search {
       const savedUnassigned = this.unassigned.slice();
       const removed: number[] = [];
       this.ruin(saved, removed);
-      // unassigned jobs get another chance every iteration
+      // unassigned jobs get another chance: all of them when few, else about 4 per iteration
       const retry = this.unassigned;
       this.unassigned = [];
+      let servableCount = 0;
+      for (const j of retry) if (this.servable[j] === 1) servableCount++;
+      const pRetry = servableCount <= 4 ? 1 : 4 / servableCount;
       for (const j of retry) {
-        if (this.servable[j] === 1) removed.push(j);
+        if (this.servable[j] === 1 && (pRetry === 1 || this.rng.next() < pRetry)) removed.push(j);
         else this.unassigned.push(j);
       }
       this.recreate(removed, saved, 0.01);
