@@ -11,6 +11,13 @@ describe('solveInWorker', () => {
     expect(s.summary.distance).toBe(12000);
   });
 
+  it('gives the same plan as solve() for the same seed', async () => {
+    const p = lineProblem(9);
+    const a = await solveInWorker(p, { seed: 5, iterations: 300 });
+    const b = solve(p, { seed: 5, iterations: 300 });
+    expect(a.routes.map((r) => r.steps.map((x) => x.id))).toEqual(b.routes.map((r) => r.steps.map((x) => x.id)));
+  });
+
   it('returns the best solution so far when aborted', async () => {
     const p = lineProblem(40);
     const ctrl = new AbortController();
