@@ -6,6 +6,27 @@
  */
 import { AppError } from '@geocrm/domain';
 import type { Break, Id, Job, Matrix, Problem, Shift, Solution, TimeWindow, Vehicle } from './types.ts';
+import { validateProblem } from './validate.ts';
+
+const VROOM_FIELDS: Record<string, string> = {
+  location: 'location_index',
+  start: 'start_index',
+  end: 'end_index',
+  timeWindows: 'time_windows',
+  timeWindow: 'time_window',
+  maxTasks: 'max_tasks',
+  maxTravelTime: 'max_travel_time',
+  maxDistance: 'max_distance',
+  maxDailyDriving: 'max_daily_driving',
+  perHour: 'per_hour',
+  perKm: 'per_km',
+  costPerNight: 'cost_per_night',
+  pinnedVehicle: 'pinned_vehicle',
+  pinnedTime: 'pinned_time',
+};
+
+/** Renames our field names to VROOM's in a validation path such as `jobs[2].timeWindows[0]`. */
+const toVroomPath = (path: string): string => path.replace(/\.([A-Za-z]+)/g, (all, name: string) => (VROOM_FIELDS[name] === undefined ? all : `.${VROOM_FIELDS[name]}`));
 
 type Json = Record<string, unknown>;
 
@@ -148,7 +169,18 @@ export const fromVroom = (input: unknown): Problem => {
   } else if (Array.isArray(input['matrix'])) {
     matrices['car'] = { durations: input['matrix'] as number[][] };
   }
-  return { vehicles, jobs, matrices };
+  const problem: Problem = { vehicles, jobs, matrices };
+  try {
+    validateProblem(problem);
+  } catch (e) {
+    if (e instanceof AppError && typeof e.details?.['path'] === 'string') {
+      const path = e.details['path'];
+      const vroomPath = toVroomPath(path);
+      throw new AppError('VALIDATION', e.message.replace(path, vroomPath), { details: { path: vroomPath } });
+    }
+    throw e;
+  }
+  return problem;
 };
 
 export interface VroomStep {

@@ -30,6 +30,6 @@ describe('geocrm-optimize CLI', () => {
       stderr = String((e as { stderr: string }).stderr);
     }
     expect(status).toBe(2);
-    expect(stderr).toContain('jobs[0].location');
+    expect(stderr).toContain('jobs[0].location_index');
   });
 });

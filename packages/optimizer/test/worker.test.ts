@@ -59,6 +59,11 @@ describe('VROOM format', () => {
     expect(out.summary.distance).toBe(400);
   });
 
+  it('names VROOM fields in validation errors', () => {
+    const input = { vehicles: [{ id: 1, start_index: 0, time_window: [10, 5] }], jobs: [], matrices: { car: { durations: [[0]] } } };
+    expect(() => fromVroom(input)).toThrow(/vehicles\[0\]\.time_window/);
+  });
+
   it('refuses shipments and coordinates without index', () => {
     expect(() => fromVroom({ vehicles: [], jobs: [], shipments: [{}], matrices: {} })).toThrow(/shipments/);
     expect(() => fromVroom({ vehicles: [{ id: 1, start: [2.3, 48.8] }], jobs: [], matrices: {} })).toThrow(/start_index/);
