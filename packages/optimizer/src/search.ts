@@ -34,6 +34,14 @@ export class Search {
   /** Jobs no slot accepts (skills, pinning): never inserted. */
   readonly servable: Uint8Array;
   interrupted = false;
+  /** Checked during construction and local search on large instances (time limit / abort). */
+  stop: () => boolean = () => false;
+  private stopCheck = 0;
+  private shouldStopNow(): boolean {
+    if (this.md.n <= 200 || (++this.stopCheck & 63) !== 0) return false;
+    if (this.stop()) this.interrupted = true;
+    return this.interrupted;
+  }
   private stamp = 0;
   private readonly emptySeen: Int32Array;
   private readonly routeMark: Int32Array;
@@ -201,7 +209,7 @@ export class Search {
       bestPos[j * R + r] = bp;
     };
     for (const j of pending) for (let r = 0; r < R; r++) evalRoute(j, r);
-    while (pending.length > 0) {
+    while (pending.length > 0 && !this.shouldStopNow()) {
       let pick = -1;
       let pickKey1 = -Infinity;
       let pickKey2 = -Infinity;
@@ -345,6 +353,11 @@ export class Search {
     // priorities first, half of the time (always would lock high-priority jobs in place)
     if (rng.next() < 0.5) jobs.sort((a, b) => (md.priority[b] ?? 0) - (md.priority[a] ?? 0));
     for (const j of jobs) {
+      if (blink === 0 && this.interrupted) {
+        this.unassigned.push(j);
+        continue;
+      }
+      if (blink === 0) this.shouldStopNow();
       const ins = this.bestInsertion(j, blink);
       if (ins.route < 0) {
         this.unassigned.push(j);
@@ -444,11 +457,11 @@ export class Search {
     const { m, dims } = md;
     const KK = Math.min(this.K, 12);
     let improvedAny = false;
-    for (let pass = 0; pass < maxPasses; pass++) {
+    for (let pass = 0; pass < maxPasses && !this.interrupted; pass++) {
       let improved = false;
       for (let a = 0; a < md.n; a++) {
         const r1 = this.routeOf[a] ?? -1;
-        if (r1 < 0) continue;
+        if (r1 < 0 || this.shouldStopNow()) continue;
         for (let kk = 0; kk < KK; kk++) {
           const b = this.neighbours[a * this.K + kk] ?? 0;
           const r2 = this.routeOf[b] ?? -1;

@@ -163,12 +163,14 @@ export const solveWithStop = (problem: Problem, options: SolveOptions, shouldSto
   }
   const md = compileModel(problem);
   const search = new Search(md, options.seed ?? 1);
+  const timeLimit = options.timeLimitMs ?? Infinity;
+  const stop = (): boolean => options.signal?.aborted === true || (shouldStop?.() ?? false) || performance.now() > t0 + timeLimit;
+  search.stop = stop;
   search.construct();
   search.twoOptStar();
   const dropped: number[] = [];
   search.replanNights(undefined, dropped);
   search.unassigned.push(...dropped);
-  const timeLimit = options.timeLimitMs ?? Infinity;
   search.run({
     iterations: options.iterations ?? defaultIterations(md.n, options.fast === true),
     deadline: t0 + timeLimit,
