@@ -9,6 +9,12 @@ import { fromVroom, toVroom } from './vroom.ts';
 
 const usage = 'usage: geocrm-optimize [-i problem.json] [-o solution.json] [--time-limit SECONDS] [--seed N] [--fast]';
 
+const positive = (name: string | undefined, text: string): number => {
+  const x = Number(text);
+  if (!Number.isFinite(x) || x < 0) throw new Error(`${name ?? 'option'} needs a number ≥ 0, got "${text}"\n${usage}`);
+  return x;
+};
+
 export const main = (argv: readonly string[]): number => {
   let input: string | undefined;
   let output: string | undefined;
@@ -24,8 +30,8 @@ export const main = (argv: readonly string[]): number => {
     };
     if (a === '-i' || a === '--input') input = value();
     else if (a === '-o' || a === '--output') output = value();
-    else if (a === '--time-limit' || a === '-t') timeLimitS = Number(value());
-    else if (a === '--seed') seed = Number(value());
+    else if (a === '--time-limit' || a === '-t') timeLimitS = positive(a, value());
+    else if (a === '--seed') seed = positive(a, value());
     else if (a === '--fast') fast = true;
     else if (a === '-h' || a === '--help') {
       console.log(usage);
