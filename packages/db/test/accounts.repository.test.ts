@@ -123,10 +123,13 @@ describe('AccountsRepository', () => {
   });
 
   it('returns compact map points and counts those without location', async () => {
-    const map = await accounts.mapPoints(orgA, {});
+    const map = await accounts.mapPointsJson(orgA, {});
     expect(map.total).toBe(57);
-    expect(map.items).toHaveLength(56);
-    expect(map.items[0]).toHaveLength(6);
+    expect(map.withLocation).toBe(56);
+    const items = JSON.parse(map.json) as unknown[][];
+    expect(items).toHaveLength(56);
+    expect(items[0]).toHaveLength(6);
+    expect(typeof items[0]?.[4]).toBe('number');
   });
 
   it('counts tags', async () => {

@@ -5,5 +5,9 @@ export type Role = (typeof ROLES)[number];
 export const FIELD_ROLES: readonly Role[] = ['rep', 'technician'];
 
 export const canManageUsers = (role: Role): boolean => role === 'admin';
-/** Managers, admins and back-office see every account of the organisation; field roles see their own. */
-export const seesAllAccounts = (role: Role): boolean => role === 'admin' || role === 'manager' || role === 'backoffice';
+/**
+ * Until territories govern visibility, every role reads every account of its organisation.
+ * Managers, admins and back-office change any account; field roles only those they own.
+ */
+export const canEditAnyAccount = (role: Role): boolean => role === 'admin' || role === 'manager' || role === 'backoffice';
+export const canDeleteAccounts = (role: Role): boolean => role === 'admin' || role === 'manager';

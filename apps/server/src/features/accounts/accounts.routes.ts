@@ -29,7 +29,11 @@ export const accountsRoutes: FastifyPluginCallbackTypebox<{ accounts: AccountsSe
   app.get(
     '/map',
     { schema: { tags, summary: 'Every matching account as a compact map point [id, name, kind, status, lng, lat]', querystring: AccountMapQuery, response: { 200: AccountMap, ...errors } } },
-    async (request) => accounts.map(actorOf(request), request.query),
+    async (request, reply) => {
+      // Already JSON text (shape AccountMap), built by the database: sent as is, not re-serialized.
+      const body: unknown = await accounts.mapJson(actorOf(request), request.query);
+      return reply.serializer((payload) => payload as string).type('application/json; charset=utf-8').send(body as AccountMap);
+    },
   );
   app.get('/tags', { schema: { tags, summary: 'Tags in use, with counts', response: { 200: TagList, ...errors } } }, async (request) => accounts.tags(actorOf(request)));
   app.get('/:id', { schema: { tags, summary: 'One account with its contacts', params: IdParams, response: { 200: AccountDetailDto, ...errors } } }, async (request) =>

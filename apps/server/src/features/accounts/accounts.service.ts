@@ -1,4 +1,4 @@
-import { ACCOUNT_KINDS, ACCOUNT_STATUSES, AppError, FIELD_ROLES, type AccountKind, type AccountStatus } from '@geocrm/domain';
+import { ACCOUNT_KINDS, ACCOUNT_STATUSES, AppError, canDeleteAccounts, canEditAnyAccount, type AccountKind, type AccountStatus } from '@geocrm/domain';
 import type {
   AccountFilter,
   AccountRecord,
@@ -15,7 +15,6 @@ import type {
   AccountDto,
   AccountList,
   AccountListQuery,
-  AccountMap,
   AccountMapQuery,
   ContactDto,
   CreateAccountBody,
@@ -99,8 +98,9 @@ export const parseFilter = (query: AccountMapQuery): AccountFilter => {
   };
 };
 
-const isFieldRole = (actor: Actor): boolean => FIELD_ROLES.includes(actor.role);
-const canDelete = (actor: Actor): boolean => actor.role === 'admin' || actor.role === 'manager';
+/** Those who change only the accounts they own (reps, technicians). */
+const isFieldRole = (actor: Actor): boolean => !canEditAnyAccount(actor.role);
+const canDelete = (actor: Actor): boolean => canDeleteAccounts(actor.role);
 
 export class AccountsService {
   readonly #accounts: AccountsRepository;
@@ -130,9 +130,10 @@ export class AccountsService {
     return { items: page.items.map(toAccountDto), total: page.total, nextCursor: page.lastKey ? encodeCursor(sortParam, page.lastKey) : null };
   }
 
-  async map(actor: Actor, query: AccountMapQuery): Promise<AccountMap> {
-    const { items, total } = await this.#accounts.mapPoints(actor.orgId, parseFilter(query));
-    return { items, total, withoutLocation: total - items.length };
+  /** The map's points as ready-to-send JSON text (shape: AccountMap), built by the database. */
+  async mapJson(actor: Actor, query: AccountMapQuery): Promise<string> {
+    const { json, total, withLocation } = await this.#accounts.mapPointsJson(actor.orgId, parseFilter(query));
+    return `{"items":${json},"total":${total},"withoutLocation":${total - withLocation}}`;
   }
 
   async tags(actor: Actor) {
