@@ -86,9 +86,9 @@ export const buildApp = async ({ handle, config, logger = true }: AppDeps): Prom
 
   const webIndex = join(config.webDist, 'index.html');
   const serveWeb = existsSync(webIndex);
-  if (serveWeb) // wildcard: files are looked up on disk per request, so a rebuilt app is served without a restart;
+  // wildcard: files are looked up on disk per request, so a rebuilt app is served without a restart;
   // a missing file falls through to the not-found handler (SPA fallback below).
-  {await app.register(fastifyStatic, { root: config.webDist, wildcard: true });}
+  if (serveWeb) await app.register(fastifyStatic, { root: config.webDist, wildcard: true });
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';
     if (serveWeb && request.method === 'GET' && !path.startsWith('/api/') && path !== '/api') return reply.sendFile('index.html');
