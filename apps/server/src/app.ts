@@ -21,6 +21,7 @@ import { usersRoutes } from './features/users/users.routes.ts';
 import { AccountsService } from './features/accounts/accounts.service.ts';
 import { accountsRoutes } from './features/accounts/accounts.routes.ts';
 import { geoRoutes } from './features/geo/geo.routes.ts';
+import { gazetteerGeocoder } from './features/geo/address-geocoder.ts';
 
 export interface AppDeps {
   readonly handle: DbHandle;
@@ -48,7 +49,7 @@ export const buildApp = async ({ handle, config, logger = true }: AppDeps): Prom
   const transaction = createTransactor(handle.db);
   const auth = new AuthService({ users: repos.users, sessions: repos.sessions, orgs: repos.orgs, sessionDays: config.sessionDays });
   const users = new UsersService({ users: repos.users, sessions: repos.sessions });
-  const accounts = new AccountsService({ accounts: repos.accounts, contacts: repos.contacts, users: repos.users, transaction });
+  const accounts = new AccountsService({ accounts: repos.accounts, contacts: repos.contacts, users: repos.users, transaction, geocode: gazetteerGeocoder });
 
   await app.register(swagger, {
     openapi: {

@@ -27,7 +27,8 @@ beforeAll(async () => {
         name: `Pâtisserie ${String(i).padStart(2, '0')}`,
         ownerId: i % 2 === 0 ? h.users.a.rep.id : null,
         tags: i % 3 === 0 ? ['vip'] : [],
-        address: { line1: `${i} rue Nationale`, line2: '', postcode, city, country: 'FR' },
+        // the last one has no address and no pin: it stays without location
+        address: i === 29 ? { line1: '', line2: '', postcode: '', city: '', country: 'FR' } : { line1: `${i} rue Nationale`, line2: '', postcode, city, country: 'FR' },
         ...(i === 29 ? {} : { location: { lng, lat } }),
       },
     });
@@ -132,6 +133,38 @@ describe('accounts API', () => {
     expect((await h.request(manager, { method: 'GET', url: '/api/v1/geo/boundaries/moon' })).statusCode).toBe(400);
     const attribution = (await h.request(manager, { method: 'GET', url: '/api/v1/geo/attribution' })).json<{ items: { licence: string }[] }>();
     expect(attribution.items.length).toBeGreaterThan(0);
+  });
+});
+
+describe('geocoding', () => {
+  const create = (address: Record<string, string>, extra: Record<string, unknown> = {}) =>
+    h.request(manager, { method: 'POST', url: '/api/v1/accounts', payload: { kind: 'prospect', name: 'Geo test', address: { line1: '', line2: '', country: 'FR', ...address }, ...extra } }).then((r) => r.json<AccountDetailDto>());
+
+  it('places a new account from its address, moves it when the address changes, never moves a pin placed by hand', async () => {
+    const a = await create({ line1: '18, rue Roger-Salengro', postcode: '59217', city: 'Cattenières' });
+    expect(a.geo).toMatchObject({ source: 'gazetteer', manual: false });
+    expect(['municipality', 'postcode']).toContain(a.geo.precision);
+    expect(a.location?.lng).toBeCloseTo(3.33, 1);
+    expect(a.location?.lat).toBeCloseTo(50.13, 1);
+
+    const moved = (await h.request(manager, { method: 'PATCH', url: `/api/v1/accounts/${a.id}`, payload: { address: { line1: '1 place Bellecour', line2: '', postcode: '69002', city: 'Lyon', country: 'FR' } } })).json<AccountDetailDto>();
+    expect(moved.location?.lat).toBeCloseTo(45.76, 1);
+
+    const pinned = (await h.request(manager, { method: 'PATCH', url: `/api/v1/accounts/${a.id}`, payload: { location: { lng: 4.85, lat: 45.75 } } })).json<AccountDetailDto>();
+    expect(pinned.geo).toMatchObject({ manual: true, source: 'manual' });
+    const kept = (await h.request(manager, { method: 'PATCH', url: `/api/v1/accounts/${a.id}`, payload: { address: { line1: '', line2: '', postcode: '59000', city: 'Lille', country: 'FR' } } })).json<AccountDetailDto>();
+    expect(kept.location).toEqual({ lng: 4.85, lat: 45.75 });
+    expect(kept.geo.manual).toBe(true);
+  });
+
+  it('a typo still places it; an unknown place gets no location rather than a wrong one', async () => {
+    const typo = await create({ postcode: '69100', city: 'Villeurbane' });
+    expect(typo.location?.lng).toBeCloseTo(4.88, 1);
+    const garbage = await create({ postcode: '', city: 'Zzyqxw Blorft' });
+    expect(garbage.location).toBeNull();
+    expect(garbage.geo).toEqual({ precision: null, source: null, manual: false, score: null });
+    const abroad = await create({ postcode: '1000', city: 'Bruxelles', country: 'BE' });
+    expect(abroad.location).toBeNull();
   });
 });
 

@@ -27,6 +27,18 @@ import { decodeCursor, encodeCursor } from './cursor.ts';
 
 const EMPTY_ADDRESS = { line1: '', line2: '', postcode: '', city: '', country: 'FR' };
 
+type Address = typeof EMPTY_ADDRESS;
+type GeoWrite = NonNullable<AccountWrite['geo']>;
+
+/** Places an address; null when it cannot be placed with enough confidence. */
+export type AddressGeocoder = (address: Address) => { location: { lng: number; lat: number }; geo: GeoWrite } | null;
+
+const MANUAL_GEO: GeoWrite = { precision: 'housenumber', source: 'manual', manual: true, score: null };
+const NO_GEO: GeoWrite = { precision: null, source: null, manual: false, score: null };
+
+const sameAddress = (a: Address, b: Address): boolean =>
+  a.line1 === b.line1 && a.line2 === b.line2 && a.postcode === b.postcode && a.city === b.city && a.country === b.country;
+
 export const toAccountDto = (a: AccountRecord): AccountDto => ({
   id: a.id,
   kind: a.kind,
@@ -107,7 +119,9 @@ export class AccountsService {
   readonly #contacts: ContactsRepository;
   readonly #users: UsersRepository;
   readonly #transaction: Transactor;
-  constructor(deps: { accounts: AccountsRepository; contacts: ContactsRepository; users: UsersRepository; transaction: Transactor }) {
+  readonly #geocode: AddressGeocoder;
+  constructor(deps: { accounts: AccountsRepository; contacts: ContactsRepository; users: UsersRepository; transaction: Transactor; geocode: AddressGeocoder }) {
+    this.#geocode = deps.geocode;
     this.#accounts = deps.accounts;
     this.#contacts = deps.contacts;
     this.#users = deps.users;
@@ -166,12 +180,10 @@ export class AccountsService {
     const ownerId = body.ownerId === undefined ? (isFieldRole(actor) ? actor.userId : null) : body.ownerId;
     await this.#checkOwner(actor, ownerId);
     const { contacts = [], location, ...rest } = body;
-    const write: AccountWrite & { kind: AccountKind; name: string } = {
-      ...rest,
-      ownerId,
-      address: body.address ?? EMPTY_ADDRESS,
-      ...(location ? { location, geo: { precision: 'housenumber', source: 'manual', manual: true, score: null } } : {}),
-    };
+    const address = body.address ?? EMPTY_ADDRESS;
+    // A pin given by a person wins; otherwise the address is geocoded (offline gazetteer by default).
+    const placed = location ? { location, geo: MANUAL_GEO } : this.#geocode(address);
+    const write: AccountWrite & { kind: AccountKind; name: string } = { ...rest, ownerId, address, ...(placed ?? {}) };
     // The account and its contacts land together or not at all.
     const id = await this.#transaction(async (repos) => {
       const newId = await repos.accounts.insert(actor.orgId, write);
@@ -188,14 +200,15 @@ export class AccountsService {
       await this.#checkOwner(actor, body.ownerId);
     }
     const { location, ...rest } = body;
-    const write: AccountWrite = {
-      ...rest,
-      ...(location === undefined
-        ? {}
-        : location === null
-          ? { location: null, geo: { precision: null, source: null, manual: false, score: null } }
-          : { location, geo: { precision: 'housenumber', source: 'manual', manual: true, score: null } }),
-    };
+    let placement: Pick<AccountWrite, 'location' | 'geo'> = {};
+    if (location === null) placement = { location: null, geo: NO_GEO };
+    else if (location !== undefined) placement = { location, geo: MANUAL_GEO };
+    else if (body.address && !current.geo.manual && !sameAddress(body.address, current.address)) {
+      // A new address moves an automatic pin (or clears it when the new address cannot be placed);
+      // a pin placed by hand is never overwritten.
+      placement = this.#geocode(body.address) ?? { location: null, geo: NO_GEO };
+    }
+    const write: AccountWrite = { ...rest, ...placement };
     if (!(await this.#accounts.update(actor.orgId, id, write))) throw new AppError('NOT_FOUND', 'Account not found');
     return this.get(actor, id);
   }
