@@ -1,6 +1,7 @@
 export * from './attribution.ts';
 export * from './boundaries.ts';
 export * from './communes.ts';
+export * from './geocode.ts';
 export * from './geojson.ts';
 export * from './matrix.ts';
 export * from './normalize.ts';

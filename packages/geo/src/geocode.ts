@@ -1,0 +1,435 @@
+import type { GeoPrecision } from '@geocrm/domain';
+import { frenchDepartements, frenchRegions, loadFormerCommunes, loadFrenchCommunes, type Commune, type FormerCommune } from './communes.ts';
+import type { Feature, FeatureCollection } from './geojson.ts';
+import { normalizePlaceName } from './normalize.ts';
+import { findCommunes, type CommuneMatch } from './search.ts';
+
+/** Structured address input; every field optional. */
+export interface GeocodeFields {
+  readonly street?: string;
+  readonly postcode?: string;
+  readonly city?: string;
+  /** ISO 3166-1 alpha-2 code or name; anything other than France returns no feature (no data yet). */
+  readonly country?: string;
+}
+
+export interface GeocodeOptions {
+  /** Maximum number of features. Default 5. */
+  readonly limit?: number;
+}
+
+/** Precisions reachable by the offline gazetteer (a subset of the domain's GEO_PRECISIONS). */
+export type GazetteerPrecision = Extract<GeoPrecision, 'municipality' | 'postcode' | 'locality' | 'region' | 'country'>;
+
+/** GeocodeJSON-style properties (as BAN / Photon return them). */
+export interface GeocodeProperties {
+  readonly label: string;
+  /** Confidence in [0, 1]; 1 = exact commune name agreeing with the postcode. */
+  readonly score: number;
+  readonly precision: GazetteerPrecision;
+  readonly name: string;
+  /** The input's postcode when it belongs to the commune, else the commune's first postcode. */
+  readonly postcode: string;
+  readonly city: string;
+  /** INSEE code of the commune (of the arrondissement for Paris, Lyon, Marseille). */
+  readonly citycode: string;
+  /** Municipal arrondissement, e.g. 'Paris 8e Arrondissement'. */
+  readonly district?: string;
+  /** 'département code, département name, région name', e.g. '59, Nord, Hauts-de-France'. */
+  readonly context: string;
+  readonly source: 'gazetteer';
+  /** Parsed from the input and echoed back (not located: no street data offline yet). */
+  readonly housenumber?: string;
+  /** Parsed street, abbreviations expanded, e.g. 'Boulevard Saint-Michel'. */
+  readonly street?: string;
+  /** The input's postcode does not belong to the commune found. */
+  readonly postcodeMismatch?: true;
+  /** The name matched is a former (merged) commune's, e.g. 'Arbignieu' → Arboys en Bugey. */
+  readonly formerName?: string;
+}
+
+export interface PointGeometry { readonly type: 'Point'; readonly coordinates: readonly [number, number] }
+export type GeocodeFeature = Feature<PointGeometry, GeocodeProperties>;
+export type GeocodeResult = FeatureCollection<PointGeometry, GeocodeProperties>;
+
+/** What the parser read from the input (exported for tests and debugging). */
+export interface ParsedAddress {
+  readonly housenumber?: string;
+  readonly street?: string;
+  readonly postcode?: string;
+  readonly city?: string;
+  readonly cedex?: string;
+  readonly country?: string;
+}
+
+// ---------------------------------------------------------------- normalisation of streets
+
+const STREET_TYPES: Readonly<Record<string, string>> = {
+  r: 'Rue', rue: 'Rue', av: 'Avenue', ave: 'Avenue', avenue: 'Avenue', bd: 'Boulevard', bld: 'Boulevard', bvd: 'Boulevard',
+  boul: 'Boulevard', boulevard: 'Boulevard', pl: 'Place', place: 'Place', chem: 'Chemin', ch: 'Chemin', chemin: 'Chemin',
+  rte: 'Route', route: 'Route', imp: 'Impasse', impasse: 'Impasse', all: 'Allée', allee: 'Allée', allees: 'Allées',
+  fg: 'Faubourg', fbg: 'Faubourg', faubourg: 'Faubourg', sq: 'Square', square: 'Square', crs: 'Cours', cours: 'Cours',
+  qu: 'Quai', quai: 'Quai', pass: 'Passage', passage: 'Passage', res: 'Résidence', residence: 'Résidence',
+  lot: 'Lotissement', lotissement: 'Lotissement', prom: 'Promenade', promenade: 'Promenade', sen: 'Sentier',
+  sentier: 'Sentier', vla: 'Villa', villa: 'Villa', ham: 'Hameau', hameau: 'Hameau', ld: 'Lieu-dit', cite: 'Cité',
+  esp: 'Esplanade', esplanade: 'Esplanade', za: 'ZA', zi: 'ZI', zac: 'ZAC', parc: 'Parc', voie: 'Voie', mail: 'Mail',
+  montee: 'Montée', mte: 'Montée', traverse: 'Traverse', trav: 'Traverse', ruelle: 'Ruelle', parvis: 'Parvis',
+  quartier: 'Quartier', qua: 'Quartier', domaine: 'Domaine', dom: 'Domaine', rpt: 'Rond-Point', carrefour: 'Carrefour',
+};
+// Abbreviations also expanded inside a street name ('rue du fg Saint-Denis').
+const INNER_ABBREVIATIONS: Readonly<Record<string, string>> = {
+  st: 'Saint', ste: 'Sainte', sts: 'Saints', stes: 'Saintes', fg: 'Faubourg', fbg: 'Faubourg', gal: 'Général',
+  gen: 'Général', mal: 'Maréchal', pdt: 'Président', prof: 'Professeur', dr: 'Docteur',
+};
+const SMALL_WORDS = new Set(['de', 'du', 'des', 'la', 'le', 'les', 'et', 'aux', 'au', 'sur', 'sous', 'en', 'à', 'a', 'l', 'd']);
+
+const keyOf = (word: string): string => word.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+const capitalize = (w: string): string => (w === '' ? w : (w[0] ?? '').toUpperCase() + w.slice(1));
+const titleWord = (word: string, first: boolean): string => {
+  const lower = word.toLowerCase();
+  // "d'orthe" → "d'Orthe", "l'église" → "l'Église"
+  const elided = /^([dl])['’](.+)$/u.exec(lower);
+  if (elided) return `${first ? (elided[1] ?? '').toUpperCase() : (elided[1] ?? '')}'${capitalize(elided[2] ?? '')}`;
+  if (!first && SMALL_WORDS.has(lower)) return lower;
+  return lower.split('-').map(capitalize).join('-');
+};
+
+/**
+ * A street as French geocoders label it: type abbreviations expanded (bd → Boulevard, r → Rue,
+ * imp → Impasse…), St/Ste → Saint/Sainte, title case with French small words in lower case.
+ * @example normalizeStreet('bd st michel') // 'Boulevard Saint Michel'
+ */
+export const normalizeStreet = (street: string): string => {
+  const words = street.replace(/[,;]+/g, ' ').replace(/\.(?=\s|$)/g, ' ').split(/\s+/).filter((w) => w !== '');
+  return words
+    .map((word, i) => {
+      const key = keyOf(word);
+      const expanded = i === 0 ? STREET_TYPES[key] : INNER_ABBREVIATIONS[key];
+      if (expanded) return expanded;
+      // "st-michel", "ste-anne": the abbreviation is the first hyphenated part.
+      const parts = word.split('-');
+      if (parts.length > 1) {
+        const head = INNER_ABBREVIATIONS[keyOf(parts[0] ?? '')];
+        if (head) return [head, ...parts.slice(1).map((p) => titleWord(p, true))].join('-');
+      }
+      return titleWord(word, i === 0);
+    })
+    .join(' ');
+};
+
+// ---------------------------------------------------------------- parsing
+
+const POSTCODE = /(?<![\d])(\d{5})(?![\d])/g;
+const HAS_POSTCODE = /(?<![\d])\d{5}(?![\d])/;
+const CEDEX = /\bcedex\b(?:\s*(\d{1,3})\b)?/i;
+// Postal boxes: BP 123, B.P. 12, CS 30001, TSA 70011 (with their number, optionally "N°").
+const BOX = /\b(?:b\s*\.?\s*p|cs|tsa)\b\.?\s*(?:n\s*[°o]\s*)?\d+\b/gi;
+const HOUSENUMBER = /^\s*(\d{1,5})\s*(bis|ter|quater|[a-h])?\b\s*,?\s*/i;
+const FRANCE = /(?:^|[\s,])(?:france|fr)\s*$/i;
+
+let communeNames: ReadonlySet<string> | undefined;
+const isCommuneName = (normalized: string): boolean => {
+  communeNames ??= new Set(loadFrenchCommunes().filter((c) => c.kind === 'commune').map((c) => normalizePlaceName(c.name)));
+  return communeNames.has(normalized);
+};
+
+const clean = (s: string): string => s.replace(/\s+/g, ' ').replace(/^[\s,;\-–]+|[\s,;\-–]+$/g, '');
+
+/** Splits "rue X Lyon" (no postcode) into street and city from the trailing words. */
+const splitTrailingCity = (text: string): { street: string; city?: string } => {
+  const words = text.split(' ').filter((w) => w !== '');
+  const keys = words.map(keyOf);
+  const typeAt = keys.findIndex((k) => STREET_TYPES[k] !== undefined);
+  const hasDigits = /\d/.test(text);
+  // No street type and no number: the whole text is a place name.
+  if (typeAt < 0 && !hasDigits) return { street: '', city: text };
+  // At least one word of street name after its type.
+  const firstCityWord = typeAt < 0 ? 1 : typeAt + 2;
+  for (let start = firstCityWord; start < words.length; start++) {
+    const candidate = words.slice(start).join(' ');
+    if (isCommuneName(normalizePlaceName(candidate))) return { street: words.slice(0, start).join(' '), city: candidate };
+  }
+  return { street: text };
+};
+
+const parseHouseNumber = (street: string): { housenumber?: string; street?: string } => {
+  const m = HOUSENUMBER.exec(street);
+  const rest = clean(m ? street.slice(m[0].length) : street);
+  const housenumber = m ? `${m[1] ?? ''}${m[2] ? ` ${m[2].toLowerCase()}` : ''}` : undefined;
+  const streetLabel = normalizePlaceName(rest) === '' ? undefined : normalizeStreet(rest);
+  return { ...(housenumber && streetLabel ? { housenumber } : {}), ...(streetLabel ? { street: streetLabel } : {}) };
+};
+
+const stripBoxes = (s: string): { text: string; cedex?: string } => {
+  let text = s.replace(BOX, ' ');
+  let cedex: string | undefined;
+  const m = CEDEX.exec(text);
+  if (m) {
+    cedex = m[1] ?? '';
+    text = text.replace(CEDEX, ' ');
+  }
+  return { text: clean(text), ...(cedex === undefined ? {} : { cedex }) };
+};
+
+/**
+ * Reads a French address: postcode (5 digits), CEDEX and postal boxes (BP, CS, TSA) removed,
+ * house number, street, city (after the postcode, after " à ", or trailing words naming a commune).
+ */
+export const parseAddress = (input: string | GeocodeFields): ParsedAddress => {
+  if (typeof input !== 'string') {
+    const street = stripBoxes(input.street ?? '');
+    const city = stripBoxes(input.city ?? '');
+    const postcodeField = /\d{5}/.exec((input.postcode ?? '').replace(/\s/g, ''))?.[0];
+    // A field that carries more than it should ("59217 Cattenières" in city): parse the whole.
+    if (!postcodeField && (HAS_POSTCODE.test(city.text) || (city.text === '' && HAS_POSTCODE.test(street.text)))) {
+      const whole = parseAddress([street.text, city.text].filter((s) => s !== '').join(' '));
+      return { ...whole, ...(input.country ? { country: input.country } : {}) };
+    }
+    const cityText = clean(city.text.replace(POSTCODE, ' '));
+    return {
+      ...parseHouseNumber(street.text),
+      ...(postcodeField ? { postcode: postcodeField } : {}),
+      ...(cityText ? { city: cityText } : {}),
+      ...(city.cedex ?? street.cedex ? { cedex: city.cedex ?? street.cedex ?? '' } : {}),
+      ...(input.country ? { country: input.country } : {}),
+    };
+  }
+  const stripped = stripBoxes(input);
+  const cedex = stripped.cedex;
+  let text = stripped.text;
+  let country: string | undefined;
+  if (FRANCE.test(text)) {
+    country = 'FR';
+    text = clean(text.replace(FRANCE, ' '));
+  }
+  const codes = [...text.matchAll(POSTCODE)];
+  // The last 5-digit number is the postcode ("75008 Paris", not a house number 12345).
+  const last = codes[codes.length - 1];
+  let street: string;
+  let city: string | undefined;
+  let postcode: string | undefined;
+  if (last?.index !== undefined) {
+    postcode = last[1];
+    street = clean(text.slice(0, last.index));
+    city = clean(text.slice(last.index + last[0].length)) || undefined;
+  } else {
+    street = text;
+  }
+  if (city === undefined) {
+    const at = /\s(?:à|a)\s(?!.*\s(?:à|a)\s)/iu.exec(street);
+    const split = at ? { street: street.slice(0, at.index), city: street.slice(at.index + at[0].length) } : splitTrailingCity(street);
+    street = clean(split.street);
+    city = split.city ? clean(split.city) : undefined;
+  }
+  return {
+    ...parseHouseNumber(street),
+    ...(postcode ? { postcode } : {}),
+    ...(city ? { city } : {}),
+    ...(cedex === undefined ? {} : { cedex }),
+    ...(country ? { country } : {}),
+  };
+};
+
+// ---------------------------------------------------------------- index
+
+interface Index {
+  readonly byInsee: ReadonlyMap<string, Commune>;
+  /** Communes (kind commune) by postcode. */
+  readonly byPostcode: ReadonlyMap<string, readonly Commune[]>;
+  /** Arrondissement of a postcode of Paris, Lyon, Marseille. */
+  readonly arrondissementOf: ReadonlyMap<string, Commune>;
+  readonly context: ReadonlyMap<string, string>;
+  /** Former communes by `parent insee|name`. */
+  readonly former: ReadonlyMap<string, FormerCommune>;
+}
+
+const ARRONDISSEMENT_PARENT: Readonly<Record<string, string>> = { '75': '75056', '69': '69123', '13': '13055' };
+
+let index: Index | undefined;
+const getIndex = (): Index => {
+  if (index) return index;
+  const communes = loadFrenchCommunes();
+  const byPostcode = new Map<string, Commune[]>();
+  const arrondissementOf = new Map<string, Commune>();
+  for (const c of communes) {
+    for (const p of c.postcodes) {
+      if (c.kind === 'arrondissement') arrondissementOf.set(p, c);
+      else {
+        const list = byPostcode.get(p);
+        if (list) list.push(c);
+        else byPostcode.set(p, [c]);
+      }
+    }
+  }
+  const regionName = new Map(frenchRegions().map((r) => [r.code, r.name]));
+  const context = new Map(frenchDepartements().map((d) => [d.code, `${d.code}, ${d.name}, ${regionName.get(d.region) ?? ''}`]));
+  const former = new Map(loadFormerCommunes().map((f) => [`${f.parent}|${f.name}`, f]));
+  index = { byInsee: new Map(communes.map((c) => [c.insee, c])), byPostcode, arrondissementOf, context, former };
+  return index;
+};
+
+// ---------------------------------------------------------------- scoring
+
+const MIN_SIMILARITY = 0.5;
+const MIN_SIMILARITY_WITH_POSTCODE = 0.4;
+const FORMER_NAME_FACTOR = 0.95;
+const CENTROID_FACTOR = 0.85;
+const DEPARTEMENT_ONLY_FACTOR = 0.8;
+const MISMATCH_FACTOR = 0.6;
+const POSTCODE_ONLY_SCORE = 0.7;
+const round = (x: number): number => Math.round(Math.min(1, Math.max(0, x)) * 1000) / 1000;
+
+const isFrance = (country: string | undefined): boolean => {
+  if (country === undefined) return true;
+  const k = normalizePlaceName(country);
+  return k === '' || k === 'fr' || k === 'fra' || k === 'france' || k === '250';
+};
+
+const coordinates = (c: Commune): readonly [number, number] | null => (c.location ? [c.location[0], c.location[1]] : null);
+
+const echo = (parsed: ParsedAddress): Pick<GeocodeProperties, 'housenumber' | 'street'> => ({
+  ...(parsed.housenumber ? { housenumber: parsed.housenumber } : {}),
+  ...(parsed.street ? { street: parsed.street } : {}),
+});
+
+const feature = (coords: readonly [number, number], properties: GeocodeProperties): GeocodeFeature => ({
+  type: 'Feature',
+  geometry: { type: 'Point', coordinates: coords },
+  properties,
+});
+
+/** Feature of a city match, arrondissement resolved from the postcode for Paris, Lyon, Marseille. */
+const cityFeature = (m: CommuneMatch, parsed: ParsedAddress): GeocodeFeature | null => {
+  const idx = getIndex();
+  let commune = m.commune;
+  let district: Commune | undefined;
+  if (commune.kind === 'arrondissement') {
+    district = commune;
+    commune = idx.byInsee.get(ARRONDISSEMENT_PARENT[commune.departement] ?? '') ?? commune;
+  } else if (parsed.postcode && ARRONDISSEMENT_PARENT[commune.departement] === commune.insee) {
+    const d = idx.arrondissementOf.get(parsed.postcode);
+    if (d?.departement === commune.departement) district = d;
+  }
+  const former = m.via === 'former-name' ? idx.former.get(`${commune.insee}|${m.matchedName}`) : undefined;
+  const located = district?.location ? district : commune;
+  const coords = former?.location ? ([former.location[0], former.location[1]] as const) : coordinates(located);
+  if (!coords) return null;
+  let score = m.similarity * (m.via === 'former-name' ? FORMER_NAME_FACTOR : 1);
+  const mismatch = parsed.postcode !== undefined && m.postcodeMatch !== 'postcode';
+  if (parsed.postcode) {
+    if (m.postcodeMatch === 'postcode') score += (1 - score) * 0.3;
+    else score *= m.postcodeMatch === 'departement' ? DEPARTEMENT_ONLY_FACTOR : MISMATCH_FACTOR;
+  }
+  const byCentroid = !former?.location && located.locationSource === 'postcode-centroid';
+  if (byCentroid) score *= CENTROID_FACTOR;
+  const postcode = parsed.postcode && (district ?? commune).postcodes.includes(parsed.postcode) ? parsed.postcode : (district ?? commune).postcodes[0] ?? '';
+  const name = former?.location ? former.name : district?.name ?? commune.name;
+  return feature(coords, {
+    label: former?.location ? `${former.name}, ${commune.name}` : name,
+    score: round(score),
+    // A merged commune with its own point: the village (locality) rather than the new commune's centre.
+    precision: former?.location ? 'locality' : byCentroid ? 'postcode' : 'municipality',
+    name,
+    postcode,
+    city: commune.name,
+    citycode: (district ?? commune).insee,
+    ...(district ? { district: district.name } : {}),
+    context: idx.context.get(commune.departement) ?? commune.departement,
+    source: 'gazetteer',
+    ...echo(parsed),
+    ...(mismatch ? { postcodeMismatch: true as const } : {}),
+    ...(m.via === 'former-name' ? { formerName: m.matchedName } : {}),
+  });
+};
+
+/** Postcode only: the centre of the located communes sharing it (the arrondissement's point in Paris, Lyon, Marseille). */
+const postcodeFeature = (postcode: string, parsed: ParsedAddress, score: number): GeocodeFeature | null => {
+  const idx = getIndex();
+  const communes = [...(idx.byPostcode.get(postcode) ?? [])].sort((a, b) => b.population - a.population);
+  const main = communes[0];
+  if (!main) return null;
+  const district = idx.arrondissementOf.get(postcode);
+  let coords: readonly [number, number] | null = district ? coordinates(district) : null;
+  if (!coords) {
+    const points = communes.flatMap((c) => (c.location ? [c.location] : []));
+    if (points.length === 0) return null;
+    const lng = points.reduce((s, p) => s + p[0], 0) / points.length;
+    const lat = points.reduce((s, p) => s + p[1], 0) / points.length;
+    coords = [Math.round(lng * 1e5) / 1e5, Math.round(lat * 1e5) / 1e5];
+  }
+  const city = main.name;
+  return feature(coords, {
+    label: `${postcode} ${district?.name ?? city}`,
+    score: round(score),
+    precision: 'postcode',
+    name: postcode,
+    postcode,
+    city,
+    citycode: (district ?? main).insee,
+    ...(district ? { district: district.name } : {}),
+    context: idx.context.get(main.departement) ?? main.departement,
+    source: 'gazetteer',
+    ...echo(parsed),
+  });
+};
+
+/**
+ * Offline geocoder on the shipped gazetteer of French communes (no street data yet: the best
+ * precision is the commune). Accepts free text or fields; returns GeocodeJSON features, best first.
+ * Unknown places return no feature rather than a guess.
+ * @example geocode('47 RUE JEAN JAURES 59233 MAING').features[0]?.properties.citycode // '59365'
+ */
+export const geocode = (input: string | GeocodeFields, options: GeocodeOptions = {}): GeocodeResult => {
+  const limit = options.limit ?? 5;
+  const parsed = parseAddress(input);
+  const none: GeocodeResult = { type: 'FeatureCollection', features: [] };
+  if (!isFrance(parsed.country) || limit <= 0) return none;
+  const features: GeocodeFeature[] = [];
+  const seen = new Set<string>();
+  if (parsed.city) {
+    const matches = findCommunes(parsed.city, { ...(parsed.postcode ? { postcode: parsed.postcode } : {}), limit: limit + 5 });
+    for (const m of matches) {
+      const min = m.postcodeMatch === 'postcode' ? MIN_SIMILARITY_WITH_POSTCODE : MIN_SIMILARITY;
+      if (m.similarity < min) continue;
+      // Arrondissements are reached through their commune and the postcode, unless named.
+      if (m.commune.kind === 'arrondissement' && !/\d/.test(parsed.city) && !/arr/i.test(parsed.city)) continue;
+      const f = cityFeature(m, parsed);
+      if (!f || seen.has(f.properties.citycode)) continue;
+      seen.add(f.properties.citycode);
+      features.push(f);
+    }
+  }
+  // Postcode only, or a city nobody knows next to a real postcode: the postcode, with less confidence.
+  if (parsed.postcode && !features.some((f) => !f.properties.postcodeMismatch)) {
+    const f = postcodeFeature(parsed.postcode, parsed, parsed.city ? POSTCODE_ONLY_SCORE / 2 : POSTCODE_ONLY_SCORE);
+    if (f) features.push(f);
+  }
+  features.sort((a, b) => b.properties.score - a.properties.score);
+  return { type: 'FeatureCollection', features: features.slice(0, limit) };
+};
+
+export interface AccountAddress {
+  readonly line1?: string | null;
+  readonly line2?: string | null;
+  readonly postcode?: string | null;
+  readonly city?: string | null;
+  readonly country?: string | null;
+}
+
+/**
+ * Best candidate for an account's address, or null when none reaches `minScore` (default 0.5)
+ * or the country is not France (no data yet). For the server on account creation / address change.
+ */
+export const geocodeAccountAddress = (address: AccountAddress, options: { readonly minScore?: number } = {}): GeocodeFeature | null => {
+  const minScore = options.minScore ?? 0.5;
+  if (!isFrance(address.country ?? undefined)) return null;
+  const line1 = address.line1?.trim() ?? '';
+  const line2 = address.line2?.trim() ?? '';
+  // line2 is usually a complement (building, BP…); use it as the street only when line1 is empty.
+  const street = line1 || line2;
+  const best = geocode(
+    { street, postcode: address.postcode ?? '', city: address.city ?? '', ...(address.country ? { country: address.country } : {}) },
+    { limit: 1 },
+  ).features[0];
+  return best && best.properties.score >= minScore ? best : null;
+};
