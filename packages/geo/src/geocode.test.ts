@@ -81,6 +81,15 @@ describe('geocode', () => {
     expect(best('Villeurbane')?.properties.citycode).toBe('69266');
     expect(best('Marseile')?.properties.citycode).toBe('13055');
     expect(best('Villeurbane')?.properties.score).toBeLessThan(1);
+    // Short names: one edit leaves few shared trigrams; the postcode's communes are compared by edit distance.
+    expect(best('80170 Cax')?.properties.citycode).toBe('80162');
+    expect(best('07380 Farbas')?.properties.citycode).toBe('07087');
+  });
+
+  it('ranks an exact name placed by postcode centroid above a near name placed by GeoNames', () => {
+    const f = geocode('5 pl. de l’Église 87230 Lavignac').features;
+    expect(f[0]?.properties).toMatchObject({ citycode: '87084', precision: 'postcode' });
+    expect(f[1]?.properties.citycode).toBe('87066');
   });
 
   it('resolves homonyms by postcode, then population', () => {

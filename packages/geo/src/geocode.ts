@@ -272,6 +272,8 @@ const getIndex = (): Index => {
 
 const MIN_SIMILARITY = 0.5;
 const MIN_SIMILARITY_WITH_POSTCODE = 0.4;
+// One edit in four letters, two in eight… (normalised names).
+const EDIT_SIMILARITY = 0.7;
 const FORMER_NAME_FACTOR = 0.95;
 const CENTROID_FACTOR = 0.85;
 const DEPARTEMENT_ONLY_FACTOR = 0.8;
@@ -298,8 +300,38 @@ const feature = (coords: readonly [number, number], properties: GeocodePropertie
   properties,
 });
 
+/** Optimal string alignment distance (Levenshtein + adjacent transpositions). */
+const editDistance = (a: string, b: string): number => {
+  const rows: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const at = (i: number, j: number): number => rows[i]?.[j] ?? 0;
+  for (let i = 1; i <= a.length; i++) {
+    const row = rows[i] ?? [];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, at(i - 2, j - 2) + 1);
+      row[j] = d;
+    }
+  }
+  return at(a.length, b.length);
+};
+
+/**
+ * Trigrams are harsh on short names ("Cax" for "Caix" shares one trigram of seven): with a
+ * postcode, the few communes having it are also compared by edit distance.
+ */
+const postcodeNeighbours = (city: string, postcode: string): CommuneMatch[] => {
+  const query = normalizePlaceName(city);
+  if (query === '') return [];
+  return (getIndex().byPostcode.get(postcode) ?? []).flatMap((commune): CommuneMatch[] => {
+    const name = normalizePlaceName(commune.name);
+    const similarity = 1 - editDistance(query, name) / Math.max(query.length, name.length);
+    return similarity >= EDIT_SIMILARITY ? [{ commune, score: similarity, similarity, matchedName: commune.name, via: 'name', postcodeMatch: 'postcode' }] : [];
+  });
+};
+
 /** Feature of a city match, arrondissement resolved from the postcode for Paris, Lyon, Marseille. */
-const cityFeature = (m: CommuneMatch, parsed: ParsedAddress): GeocodeFeature | null => {
+const cityFeature = (m: CommuneMatch, parsed: ParsedAddress): { feature: GeocodeFeature; rank: number } | null => {
   const idx = getIndex();
   let commune = m.commune;
   let district: Commune | undefined;
@@ -321,10 +353,12 @@ const cityFeature = (m: CommuneMatch, parsed: ParsedAddress): GeocodeFeature | n
     else score *= m.postcodeMatch === 'departement' ? DEPARTEMENT_ONLY_FACTOR : MISMATCH_FACTOR;
   }
   const byCentroid = !former?.location && located.locationSource === 'postcode-centroid';
+  // Ranked before the centroid penalty: a less precise point does not make the name less right.
+  const rank = score;
   if (byCentroid) score *= CENTROID_FACTOR;
   const postcode = parsed.postcode && (district ?? commune).postcodes.includes(parsed.postcode) ? parsed.postcode : (district ?? commune).postcodes[0] ?? '';
   const name = former?.location ? former.name : district?.name ?? commune.name;
-  return feature(coords, {
+  return { rank, feature: feature(coords, {
     label: former?.location ? `${former.name}, ${commune.name}` : name,
     score: round(score),
     // A merged commune with its own point: the village (locality) rather than the new commune's centre.
@@ -339,7 +373,7 @@ const cityFeature = (m: CommuneMatch, parsed: ParsedAddress): GeocodeFeature | n
     ...echo(parsed),
     ...(mismatch ? { postcodeMismatch: true as const } : {}),
     ...(m.via === 'former-name' ? { formerName: m.matchedName } : {}),
-  });
+  }) };
 };
 
 /** Postcode only: the centre of the located communes sharing it (the arrondissement's point in Paris, Lyon, Marseille). */
@@ -385,26 +419,36 @@ export const geocode = (input: string | GeocodeFields, options: GeocodeOptions =
   const none: GeocodeResult = { type: 'FeatureCollection', features: [] };
   if (!isFrance(parsed.country) || limit <= 0) return none;
   const features: GeocodeFeature[] = [];
+  const rank = new Map<GeocodeFeature, number>();
   const seen = new Set<string>();
   if (parsed.city) {
-    const matches = findCommunes(parsed.city, { ...(parsed.postcode ? { postcode: parsed.postcode } : {}), limit: limit + 5 });
+    const matches = [...findCommunes(parsed.city, { ...(parsed.postcode ? { postcode: parsed.postcode } : {}), limit: limit + 5 })];
+    if (parsed.postcode) {
+      for (const near of postcodeNeighbours(parsed.city, parsed.postcode)) {
+        const i = matches.findIndex((m) => m.commune.insee === near.commune.insee);
+        const known = matches[i];
+        if (!known) matches.push(near);
+        else if (known.similarity < near.similarity) matches[i] = { ...known, similarity: near.similarity };
+      }
+    }
     for (const m of matches) {
       const min = m.postcodeMatch === 'postcode' ? MIN_SIMILARITY_WITH_POSTCODE : MIN_SIMILARITY;
       if (m.similarity < min) continue;
       // Arrondissements are reached through their commune and the postcode, unless named.
       if (m.commune.kind === 'arrondissement' && !/\d/.test(parsed.city) && !/arr/i.test(parsed.city)) continue;
-      const f = cityFeature(m, parsed);
-      if (!f || seen.has(f.properties.citycode)) continue;
-      seen.add(f.properties.citycode);
-      features.push(f);
+      const hit = cityFeature(m, parsed);
+      if (!hit || seen.has(hit.feature.properties.citycode)) continue;
+      seen.add(hit.feature.properties.citycode);
+      features.push(hit.feature);
+      rank.set(hit.feature, hit.rank);
     }
   }
   // Postcode only, or a city nobody knows next to a real postcode: the postcode, with less confidence.
-  if (parsed.postcode && !features.some((f) => !f.properties.postcodeMismatch)) {
+  if (parsed.postcode && !features.some((f) => f.properties.postcodeMismatch !== true)) {
     const f = postcodeFeature(parsed.postcode, parsed, parsed.city ? POSTCODE_ONLY_SCORE / 2 : POSTCODE_ONLY_SCORE);
     if (f) features.push(f);
   }
-  features.sort((a, b) => b.properties.score - a.properties.score);
+  features.sort((a, b) => (rank.get(b) ?? b.properties.score) - (rank.get(a) ?? a.properties.score));
   return { type: 'FeatureCollection', features: features.slice(0, limit) };
 };
 
