@@ -126,6 +126,20 @@ describe('geocode', () => {
     }
   });
 
+  it('reads the street after the city', () => {
+    expect(best('59217 Cattenières, 18 rue Roger Salengro')?.properties).toMatchObject({ citycode: '59138', housenumber: '18', street: 'Rue Roger Salengro' });
+  });
+
+  it('names a département, a région or the country at precision region / country', () => {
+    expect(best('Finistère')?.properties).toMatchObject({ precision: 'region', label: 'Finistère', context: '29, Finistère, Bretagne' });
+    expect(best('Seine-Saint-Denis')?.properties.precision).toBe('region');
+    expect(best('Corse')?.properties).toMatchObject({ precision: 'region', label: 'Corse' });
+    expect(best('France')?.properties.precision).toBe('country');
+    // A commune with that very name comes first.
+    expect(best('Paris')?.properties.precision).toBe('municipality');
+    expect(geocodeAccountAddress({ city: 'Finistère', country: 'FR' })).toBeNull();
+  });
+
   it('honours limit and country', () => {
     expect(geocode('Saint-Martin', { limit: 3 }).features).toHaveLength(3);
     expect(geocode({ city: 'Paris', country: 'DE' }).features).toEqual([]);
@@ -139,5 +153,7 @@ describe('geocodeAccountAddress', () => {
     expect(geocodeAccountAddress({ line1: 'BP 123', postcode: '75008', city: 'PARIS CEDEX 08', country: 'FR' })?.properties.citycode).toBe('75108');
     expect(geocodeAccountAddress({ line1: '1 Main St', postcode: '10001', city: 'New York', country: 'US' })).toBeNull();
     expect(geocodeAccountAddress({ line1: '', postcode: '', city: 'zzzz', country: 'FR' })).toBeNull();
+    // Everything typed in the first line.
+    expect(geocodeAccountAddress({ line1: '18 rue Roger-Salengro 59217 Cattenières', postcode: '', city: '', country: 'France' })?.properties.citycode).toBe('59138');
   });
 });

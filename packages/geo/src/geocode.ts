@@ -212,6 +212,12 @@ export const parseAddress = (input: string | GeocodeFields): ParsedAddress => {
     postcode = last[1];
     street = clean(text.slice(0, last.index));
     city = clean(text.slice(last.index + last[0].length)) || undefined;
+    // "59217 Cattenières, 18 rue Roger-Salengro": the street after the city.
+    const comma = city?.indexOf(',') ?? -1;
+    if (city !== undefined && street === '' && comma > 0) {
+      street = clean(city.slice(comma + 1));
+      city = clean(city.slice(0, comma)) || undefined;
+    }
   } else {
     street = text;
   }
@@ -274,6 +280,7 @@ const MIN_SIMILARITY = 0.5;
 const MIN_SIMILARITY_WITH_POSTCODE = 0.4;
 // One edit in four letters, two in eight… (normalised names).
 const EDIT_SIMILARITY = 0.7;
+const MAX_EDITS = 2;
 const FORMER_NAME_FACTOR = 0.95;
 const CENTROID_FACTOR = 0.85;
 const DEPARTEMENT_ONLY_FACTOR = 0.8;
@@ -325,8 +332,9 @@ const postcodeNeighbours = (city: string, postcode: string): CommuneMatch[] => {
   if (query === '') return [];
   return (getIndex().byPostcode.get(postcode) ?? []).flatMap((commune): CommuneMatch[] => {
     const name = normalizePlaceName(commune.name);
-    const similarity = 1 - editDistance(query, name) / Math.max(query.length, name.length);
-    return similarity >= EDIT_SIMILARITY ? [{ commune, score: similarity, similarity, matchedName: commune.name, via: 'name', postcodeMatch: 'postcode' }] : [];
+    const distance = editDistance(query, name);
+    const similarity = 1 - distance / Math.max(query.length, name.length);
+    return similarity >= EDIT_SIMILARITY && distance <= MAX_EDITS ? [{ commune, score: similarity, similarity, matchedName: commune.name, via: 'name', postcodeMatch: 'postcode' }] : [];
   });
 };
 
@@ -407,6 +415,46 @@ const postcodeFeature = (postcode: string, parsed: ParsedAddress, score: number)
   });
 };
 
+const AREA_SCORE = 0.6;
+const centreOf = (communes: readonly Commune[]): readonly [number, number] | null => {
+  const points = communes.flatMap((c) => (c.kind === 'commune' && c.location ? [c.location] : []));
+  if (points.length === 0) return null;
+  const lng = points.reduce((s, p) => s + p[0], 0) / points.length;
+  const lat = points.reduce((s, p) => s + p[1], 0) / points.length;
+  return [Math.round(lng * 1e5) / 1e5, Math.round(lat * 1e5) / 1e5];
+};
+
+/** A département or région named exactly (no commune matched): precision 'region', at the mean of its communes. */
+const areaFeature = (name: string, parsed: ParsedAddress): GeocodeFeature | null => {
+  const key = normalizePlaceName(name);
+  const communes = loadFrenchCommunes();
+  const dep = frenchDepartements().find((d) => normalizePlaceName(d.name) === key);
+  const region = dep ? undefined : frenchRegions().find((r) => normalizePlaceName(r.name) === key);
+  const code = dep?.code ?? region?.code;
+  if (code === undefined) return null;
+  const coords = centreOf(communes.filter((c) => (dep ? c.departement === dep.code : c.region === code)));
+  if (!coords) return null;
+  const label = dep?.name ?? region?.name ?? name;
+  return feature(coords, {
+    label,
+    score: AREA_SCORE,
+    precision: 'region',
+    name: label,
+    postcode: '',
+    city: '',
+    citycode: '',
+    context: dep ? getIndex().context.get(dep.code) ?? dep.code : label,
+    source: 'gazetteer',
+    ...echo(parsed),
+  });
+};
+
+/** "France" alone: the centre of metropolitan France (IGN's point, near Nançay). */
+const countryFeature = (): GeocodeFeature =>
+  feature([2.2137, 46.2276], {
+    label: 'France', score: AREA_SCORE, precision: 'country', name: 'France', postcode: '', city: '', citycode: '', context: 'France', source: 'gazetteer',
+  });
+
 /**
  * Offline geocoder on the shipped gazetteer of French communes (no street data yet: the best
  * precision is the commune). Accepts free text or fields; returns GeocodeJSON features, best first.
@@ -448,6 +496,14 @@ export const geocode = (input: string | GeocodeFields, options: GeocodeOptions =
     const f = postcodeFeature(parsed.postcode, parsed, parsed.city ? POSTCODE_ONLY_SCORE / 2 : POSTCODE_ONLY_SCORE);
     if (f) features.push(f);
   }
+  if (!parsed.postcode) {
+    // "Finistère", "Seine-Saint-Denis", "Corse": the département / région unless a commune has that very name.
+    const area = parsed.city ? areaFeature(parsed.city, parsed) : parsed.country && !parsed.street ? countryFeature() : null;
+    if (area && !features.some((f) => (rank.get(f) ?? 0) >= 1)) {
+      features.push(area);
+      rank.set(area, 1);
+    }
+  }
   features.sort((a, b) => (rank.get(b) ?? b.properties.score) - (rank.get(a) ?? a.properties.score));
   return { type: 'FeatureCollection', features: features.slice(0, limit) };
 };
@@ -461,8 +517,8 @@ export interface AccountAddress {
 }
 
 /**
- * Best candidate for an account's address, or null when none reaches `minScore` (default 0.5)
- * or the country is not France (no data yet). For the server on account creation / address change.
+ * Best candidate for an account's address, or null when none reaches `minScore` (default 0.5),
+ * when it is only a département / the country, or the country is not France (no data yet). For the server on account creation / address change.
  */
 export const geocodeAccountAddress = (address: AccountAddress, options: { readonly minScore?: number } = {}): GeocodeFeature | null => {
   const minScore = options.minScore ?? 0.5;
@@ -475,5 +531,7 @@ export const geocodeAccountAddress = (address: AccountAddress, options: { readon
     { street, postcode: address.postcode ?? '', city: address.city ?? '', ...(address.country ? { country: address.country } : {}) },
     { limit: 1 },
   ).features[0];
-  return best && best.properties.score >= minScore ? best : null;
+  // A département or the country is no address.
+  const precise = best && best.properties.precision !== 'region' && best.properties.precision !== 'country';
+  return best && precise && best.properties.score >= minScore ? best : null;
 };
