@@ -110,7 +110,7 @@ describe('geocode', () => {
   });
 
   it('returns nothing (or nothing confident) for garbage', () => {
-    for (const q of ['zzzz qqqq', 'xkcd', 'asdfgh jkl', '123 rue de nulle part 00000', '10 rue de la Paix Blorptown', '', '   ', 'qwertyuiop 99999']) {
+    for (const q of ['saint', 'Sainte', 'sur mer', 'le', 'rue', '1 rue', '12345', 'CEDEX', 'BP 45', 'zzzz qqqq', 'xkcd', 'asdfgh jkl', '123 rue de nulle part 00000', '10 rue de la Paix Blorptown', '', '   ', 'qwertyuiop 99999']) {
       expect(geocode(q).features, q).toEqual([]);
     }
     // A real postcode next to an unknown city: only the postcode, with low confidence.
@@ -134,6 +134,7 @@ describe('geocode', () => {
     expect(best('Finistère')?.properties).toMatchObject({ precision: 'region', label: 'Finistère', context: '29, Finistère, Bretagne' });
     expect(best('Seine-Saint-Denis')?.properties.precision).toBe('region');
     expect(best('Corse')?.properties).toMatchObject({ precision: 'region', label: 'Corse' });
+    expect(best('Hauts de France')?.properties).toMatchObject({ precision: 'region', label: 'Hauts-de-France' });
     expect(best('France')?.properties.precision).toBe('country');
     // A commune with that very name comes first.
     expect(best('Paris')?.properties.precision).toBe('municipality');

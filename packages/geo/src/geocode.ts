@@ -126,6 +126,11 @@ const CEDEX = /\bcedex\b(?:\s*(\d{1,3})\b)?/i;
 const BOX = /\b(?:b\s*\.?\s*p|cs|tsa)\b\.?\s*(?:n\s*[°o]\s*)?\d+\b/gi;
 const HOUSENUMBER = /^\s*(\d{1,5})\s*(bis|ter|quater|[a-h])?\b\s*,?\s*/i;
 const FRANCE = /(?:^|[\s,])(?:france|fr)\s*$/i;
+// …but not the end of a name: "Hauts-de-France", "Île de France", "Mont-de-Marsan… de France".
+const OF_FRANCE = /(?:\bde|\bdu|\ben|d['’])[\s-]*(?:france|fr)\s*$/i;
+// Words that name no place on their own ("saint" would otherwise find Saint-Lô).
+const GENERIC_WORDS = new Set(['saint', 'sainte', 'saints', 'saintes', 'sur', 'sous', 'mer', 'le', 'la', 'les', 'l', 'de', 'du', 'des', 'd', 'en', 'et', 'aux', 'au', 'lez', 'les', 'pres', 'ville', 'bourg', 'village', 'cedex', 'france']);
+const isGeneric = (text: string): boolean => normalizePlaceName(text).split(' ').every((w) => w === '' || GENERIC_WORDS.has(w));
 
 let communeNames: ReadonlySet<string> | undefined;
 const isCommuneName = (normalized: string): boolean => {
@@ -198,7 +203,7 @@ export const parseAddress = (input: string | GeocodeFields): ParsedAddress => {
   const cedex = stripped.cedex;
   let text = stripped.text;
   let country: string | undefined;
-  if (FRANCE.test(text)) {
+  if (FRANCE.test(text) && !OF_FRANCE.test(text)) {
     country = 'FR';
     text = clean(text.replace(FRANCE, ' '));
   }
@@ -469,7 +474,7 @@ export const geocode = (input: string | GeocodeFields, options: GeocodeOptions =
   const features: GeocodeFeature[] = [];
   const rank = new Map<GeocodeFeature, number>();
   const seen = new Set<string>();
-  if (parsed.city) {
+  if (parsed.city && !isGeneric(parsed.city)) {
     const matches = [...findCommunes(parsed.city, { ...(parsed.postcode ? { postcode: parsed.postcode } : {}), limit: limit + 5 })];
     if (parsed.postcode) {
       for (const near of postcodeNeighbours(parsed.city, parsed.postcode)) {
