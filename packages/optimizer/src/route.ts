@@ -172,7 +172,7 @@ export class RouteState {
    * Cost delta of inserting job j after position p (0..len), or Infinity when infeasible.
    * Skills/pinning are the caller's business (Model.compat).
    */
-  insertionDelta(md: Model, j: number, p: number, bound = Infinity): number {
+  insertionDelta(md: Model, j: number, p: number, bound = Infinity, relaxed = false): number {
     const { slot } = this;
     const { m, dims } = md;
     const len = this.jobs.length;
@@ -212,7 +212,18 @@ export class RouteState {
       if ((this.prefMax[p * dims + d] ?? 0) + (md.delivery[j * dims + d] ?? 0) > cap) return Infinity;
       if ((this.sufMax[p * dims + d] ?? 0) + (md.pickup[j * dims + d] ?? 0) > cap) return Infinity;
     }
-    if (slot.breaks.length > 0) {
+    if (!relaxed && slot.breaks.length > 0 && !this.breaksAllow(md, j, p)) return Infinity;
+    return delta;
+  }
+
+  /**
+   * Schedule simulation with the breaks after inserting j after position p (the part of
+   * `insertionDelta` that the cached data relaxes). True when the route stays feasible.
+   */
+  breaksAllow(md: Model, j: number, p: number): boolean {
+    const { slot } = this;
+    const len = this.jobs.length;
+    {
       const seq = this.scratch;
       seq.length = 0;
       for (let k = 0; k < len; k++) {
@@ -223,9 +234,8 @@ export class RouteState {
       // the schedule up to position p is unchanged: resume the recorded simulation there
       // (route feasible ⇒ states recorded; an empty route starts from scratch)
       const resume = len > 0 && this.feasible ? { state: this.sim, k: p } : undefined;
-      if (!simulate(md, slot, seq, undefined, this.startLoc, undefined, resume, this.endLoc)) return Infinity;
+      return simulate(md, slot, seq, undefined, this.startLoc, undefined, resume, this.endLoc);
     }
-    return delta;
   }
 }
 

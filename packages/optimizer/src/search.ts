@@ -19,6 +19,8 @@ export interface SearchParams {
   shouldStop: () => boolean;
   seed: number;
   now: () => number;
+  /** Stop once the best solution has not improved for this many iterations (default: never). */
+  patience?: number;
 }
 
 export class Search {
@@ -45,6 +47,9 @@ export class Search {
   private stamp = 0;
   private readonly emptySeen: Int32Array;
   private readonly routeMark: Int32Array;
+  /** Scratch for the insertion candidates of one route (relaxed delta, position). */
+  private readonly candD: Float64Array;
+  private readonly candP: Int32Array;
   /** Vehicles that may stay overnight: their consecutive slots. */
   private readonly overnight: { first: number; count: number; costPerNight: number }[] = [];
   /** Large instances: insertions only near the job's neighbours. */
@@ -71,6 +76,8 @@ export class Search {
     }
     this.emptySeen = new Int32Array(this.R + 1);
     this.routeMark = new Int32Array(this.R);
+    this.candD = new Float64Array(md.n + 2);
+    this.candP = new Int32Array(md.n + 2);
     this.granular = md.n > 400;
     md.problem.vehicles.forEach((v, vi) => {
       if (v.overnight === undefined) return;
@@ -152,6 +159,37 @@ export class Search {
         const sig = route.slot.signature;
         if (this.emptySeen[sig] === stamp) continue;
         this.emptySeen[sig] = stamp;
+      }
+      if (len > 0 && route.slot.breaks.length > 0) {
+        // relaxed deltas first; the schedule simulation only in increasing delta order, until one passes
+        const { candD, candP } = this;
+        let nc = 0;
+        for (let p = 0; p <= len; p++) {
+          if (blink > 0 && this.rng.next() < blink) continue;
+          const d = route.insertionDelta(md, j, p, best, true);
+          if (d < best) {
+            candD[nc] = d;
+            candP[nc] = p;
+            nc++;
+          }
+        }
+        while (nc > 0) {
+          let k = 0;
+          for (let q = 1; q < nc; q++) if ((candD[q] ?? 0) < (candD[k] ?? 0)) k = q;
+          const d = candD[k] ?? Infinity;
+          const p = candP[k] ?? 0;
+          if (d >= best) break;
+          if (route.breaksAllow(md, j, p)) {
+            best = d;
+            bestR = r;
+            bestP = p;
+            break;
+          }
+          nc--;
+          candD[k] = candD[nc] ?? Infinity;
+          candP[k] = candP[nc] ?? 0;
+        }
+        continue;
       }
       for (let p = 0; p <= len; p++) {
         if (blink > 0 && this.rng.next() < blink) continue;
@@ -587,7 +625,10 @@ export class Search {
     const T0 = Math.max(1e-9, 10 * perJob);
     const Tf = Math.max(1e-10, 0.01 * perJob);
     const saved = new Map<number, number[]>();
+    const patience = p.patience ?? Infinity;
+    let lastBestIt = 0;
     for (let it = 0; it < p.iterations; it++) {
+      if (it - lastBestIt > patience) break;
       if ((it & 31) === 0) {
         if (p.shouldStop() || p.now() > p.deadline) {
           this.interrupted = true;
@@ -626,6 +667,7 @@ export class Search {
           if (this.twoOptStar(3)) current = this.score();
           best = current;
           bestSnap = this.snapshot();
+          lastBestIt = it;
         }
       } else {
         for (const r of saved.keys()) {
