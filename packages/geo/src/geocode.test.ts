@@ -126,6 +126,16 @@ describe('geocode', () => {
     }
   });
 
+  it('finds a commune without a position but says so (département centre, precision region, low score)', () => {
+    const antras = loadFrenchCommunes().find((c) => c.insee === '09011');
+    expect(antras?.location).toBeNull();
+    const f = best('09800 Antras');
+    // Not the located homonym of the Gers (32003).
+    expect(f?.properties).toMatchObject({ citycode: '09011', precision: 'region' });
+    expect(f?.properties.score).toBeLessThanOrEqual(0.5);
+    expect(geocodeAccountAddress({ postcode: '09800', city: 'Antras', country: 'FR' })).toBeNull();
+  });
+
   it('reads the street after the city', () => {
     expect(best('59217 Cattenières, 18 rue Roger Salengro')?.properties).toMatchObject({ citycode: '59138', housenumber: '18', street: 'Rue Roger Salengro' });
   });

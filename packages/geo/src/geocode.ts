@@ -286,6 +286,7 @@ const MIN_SIMILARITY_WITH_POSTCODE = 0.4;
 // One edit in four letters, two in eight… (normalised names).
 const EDIT_SIMILARITY = 0.7;
 const MAX_EDITS = 2;
+const UNLOCATED_FACTOR = 0.5;
 const FORMER_NAME_FACTOR = 0.95;
 const CENTROID_FACTOR = 0.85;
 const DEPARTEMENT_ONLY_FACTOR = 0.8;
@@ -343,6 +344,24 @@ const postcodeNeighbours = (city: string, postcode: string): CommuneMatch[] => {
   });
 };
 
+const centreOf = (communes: readonly Commune[]): readonly [number, number] | null => {
+  const points = communes.flatMap((c) => (c.kind === 'commune' && c.location ? [c.location] : []));
+  if (points.length === 0) return null;
+  const lng = points.reduce((s, p) => s + p[0], 0) / points.length;
+  const lat = points.reduce((s, p) => s + p[1], 0) / points.length;
+  return [Math.round(lng * 1e5) / 1e5, Math.round(lat * 1e5) / 1e5];
+};
+
+const departementCentres = new Map<string, readonly [number, number] | null>();
+const departementCentre = (code: string): readonly [number, number] | null => {
+  let centre = departementCentres.get(code);
+  if (centre === undefined) {
+    centre = centreOf(loadFrenchCommunes().filter((c) => c.departement === code));
+    departementCentres.set(code, centre);
+  }
+  return centre;
+};
+
 /** Feature of a city match, arrondissement resolved from the postcode for Paris, Lyon, Marseille. */
 const cityFeature = (m: CommuneMatch, parsed: ParsedAddress): { feature: GeocodeFeature; rank: number } | null => {
   const idx = getIndex();
@@ -357,8 +376,11 @@ const cityFeature = (m: CommuneMatch, parsed: ParsedAddress): { feature: Geocode
   }
   const former = m.via === 'former-name' ? idx.former.get(`${commune.insee}|${m.matchedName}`) : undefined;
   const located = district?.location ? district : commune;
-  const coords = former?.location ? ([former.location[0], former.location[1]] as const) : coordinates(located);
+  const point = former?.location ? ([former.location[0], former.location[1]] as const) : coordinates(located);
+  // The ~3.5 % of communes no source could place: the right commune, at its département's centre.
+  const coords = point ?? departementCentre(commune.departement);
   if (!coords) return null;
+  const unlocated = point === null;
   let score = m.similarity * (m.via === 'former-name' ? FORMER_NAME_FACTOR : 1);
   const mismatch = parsed.postcode !== undefined && m.postcodeMatch !== 'postcode';
   if (parsed.postcode) {
@@ -369,13 +391,14 @@ const cityFeature = (m: CommuneMatch, parsed: ParsedAddress): { feature: Geocode
   // Ranked before the centroid penalty: a less precise point does not make the name less right.
   const rank = score;
   if (byCentroid) score *= CENTROID_FACTOR;
+  if (unlocated) score *= UNLOCATED_FACTOR;
   const postcode = parsed.postcode && (district ?? commune).postcodes.includes(parsed.postcode) ? parsed.postcode : (district ?? commune).postcodes[0] ?? '';
   const name = former?.location ? former.name : district?.name ?? commune.name;
   return { rank, feature: feature(coords, {
     label: former?.location ? `${former.name}, ${commune.name}` : name,
     score: round(score),
     // A merged commune with its own point: the village (locality) rather than the new commune's centre.
-    precision: former?.location ? 'locality' : byCentroid ? 'postcode' : 'municipality',
+    precision: unlocated ? 'region' : former?.location ? 'locality' : byCentroid ? 'postcode' : 'municipality',
     name,
     postcode,
     city: commune.name,
@@ -421,13 +444,6 @@ const postcodeFeature = (postcode: string, parsed: ParsedAddress, score: number)
 };
 
 const AREA_SCORE = 0.6;
-const centreOf = (communes: readonly Commune[]): readonly [number, number] | null => {
-  const points = communes.flatMap((c) => (c.kind === 'commune' && c.location ? [c.location] : []));
-  if (points.length === 0) return null;
-  const lng = points.reduce((s, p) => s + p[0], 0) / points.length;
-  const lat = points.reduce((s, p) => s + p[1], 0) / points.length;
-  return [Math.round(lng * 1e5) / 1e5, Math.round(lat * 1e5) / 1e5];
-};
 
 /** A département or région named exactly (no commune matched): precision 'region', at the mean of its communes. */
 const areaFeature = (name: string, parsed: ParsedAddress): GeocodeFeature | null => {
