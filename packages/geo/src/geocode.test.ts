@@ -136,6 +136,11 @@ describe('geocode', () => {
     expect(geocodeAccountAddress({ postcode: '09800', city: 'Antras', country: 'FR' })).toBeNull();
   });
 
+  it('reads a city written before the postcode, even misspelt', () => {
+    expect(best('18 rue Roger Salengro Catenieres 59217')?.properties).toMatchObject({ citycode: '59138', street: 'Rue Roger Salengro' });
+    expect(best('Mainf 59233')?.properties.citycode).toBe('59369');
+  });
+
   it('reads the street after the city', () => {
     expect(best('59217 Cattenières, 18 rue Roger Salengro')?.properties).toMatchObject({ citycode: '59138', housenumber: '18', street: 'Rue Roger Salengro' });
   });

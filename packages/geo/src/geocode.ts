@@ -141,7 +141,7 @@ const isCommuneName = (normalized: string): boolean => {
 const clean = (s: string): string => s.replace(/\s+/g, ' ').replace(/^[\s,;\-–]+|[\s,;\-–]+$/g, '');
 
 /** Splits "rue X Lyon" (no postcode) into street and city from the trailing words. */
-const splitTrailingCity = (text: string): { street: string; city?: string } => {
+const splitTrailingCity = (text: string, postcode?: string): { street: string; city?: string } => {
   const words = text.split(' ').filter((w) => w !== '');
   const keys = words.map(keyOf);
   const typeAt = keys.findIndex((k) => STREET_TYPES[k] !== undefined);
@@ -153,6 +153,13 @@ const splitTrailingCity = (text: string): { street: string; city?: string } => {
   for (let start = firstCityWord; start < words.length; start++) {
     const candidate = words.slice(start).join(' ');
     if (isCommuneName(normalizePlaceName(candidate))) return { street: words.slice(0, start).join(' '), city: candidate };
+  }
+  // "…rue Roger Salengro Catenieres 59217": a misspelt name of one of the postcode's communes.
+  if (postcode) {
+    for (let start = firstCityWord; start < words.length; start++) {
+      const candidate = words.slice(start).join(' ');
+      if (postcodeNeighbours(candidate, postcode).length > 0) return { street: words.slice(0, start).join(' '), city: candidate };
+    }
   }
   return { street: text };
 };
@@ -228,7 +235,7 @@ export const parseAddress = (input: string | GeocodeFields): ParsedAddress => {
   }
   if (city === undefined) {
     const at = /\s(?:à|a)\s(?!.*\s(?:à|a)\s)/iu.exec(street);
-    const split = at ? { street: street.slice(0, at.index), city: street.slice(at.index + at[0].length) } : splitTrailingCity(street);
+    const split = at ? { street: street.slice(0, at.index), city: street.slice(at.index + at[0].length) } : splitTrailingCity(street, postcode);
     street = clean(split.street);
     city = split.city ? clean(split.city) : undefined;
   }
