@@ -426,14 +426,8 @@ const postcodeFeature = (postcode: string, parsed: ParsedAddress, score: number)
   const main = communes[0];
   if (!main) return null;
   const district = idx.arrondissementOf.get(postcode);
-  let coords: readonly [number, number] | null = district ? coordinates(district) : null;
-  if (!coords) {
-    const points = communes.flatMap((c) => (c.location ? [c.location] : []));
-    if (points.length === 0) return null;
-    const lng = points.reduce((s, p) => s + p[0], 0) / points.length;
-    const lat = points.reduce((s, p) => s + p[1], 0) / points.length;
-    coords = [Math.round(lng * 1e5) / 1e5, Math.round(lat * 1e5) / 1e5];
-  }
+  const coords = (district ? coordinates(district) : null) ?? centreOf(communes);
+  if (!coords) return null;
   const city = main.name;
   return feature(coords, {
     label: `${postcode} ${district?.name ?? city}`,
