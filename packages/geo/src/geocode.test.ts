@@ -18,6 +18,8 @@ describe('parseAddress', () => {
       housenumber: '5', street: 'Rue du Faubourg Saint-Denis', postcode: '75010', city: 'Paris', cedex: '10',
     });
     expect(parseAddress({ city: '59217 Cattenières' })).toEqual({ postcode: '59217', city: 'Cattenières' });
+    expect(parseAddress({ street: '3 rue richan à lyon' })).toEqual({ housenumber: '3', street: 'Rue Richan', city: 'lyon' });
+    expect(parseAddress({ street: 'BP 4', city: 'Maing Cedex', postcode: '59233' })).toEqual({ postcode: '59233', city: 'Maing', cedex: '' });
   });
 
   it('expands street types', () => {

@@ -192,9 +192,10 @@ export const parseAddress = (input: string | GeocodeFields): ParsedAddress => {
     const street = stripBoxes(input.street ?? '');
     const city = stripBoxes(input.city ?? '');
     const postcodeField = /\d{5}/.exec((input.postcode ?? '').replace(/\s/g, ''))?.[0];
-    // A field that carries more than it should ("59217 Cattenières" in city): parse the whole.
-    if (!postcodeField && (HAS_POSTCODE.test(city.text) || (city.text === '' && HAS_POSTCODE.test(street.text)))) {
-      const whole = parseAddress([street.text, city.text].filter((s) => s !== '').join(' '));
+    // Fields that carry more than they should ("59217 Cattenières" in city, the whole address in
+    // street): read them as free text.
+    if (!postcodeField && (HAS_POSTCODE.test(city.text) || city.text === '')) {
+      const whole = parseAddress([input.street ?? '', input.city ?? ''].filter((s) => s.trim() !== '').join(' '));
       return { ...whole, ...(input.country ? { country: input.country } : {}) };
     }
     const cityText = clean(city.text.replace(POSTCODE, ' '));
@@ -202,7 +203,7 @@ export const parseAddress = (input: string | GeocodeFields): ParsedAddress => {
       ...parseHouseNumber(street.text),
       ...(postcodeField ? { postcode: postcodeField } : {}),
       ...(cityText ? { city: cityText } : {}),
-      ...(city.cedex ?? street.cedex ? { cedex: city.cedex ?? street.cedex ?? '' } : {}),
+      ...(city.cedex !== undefined || street.cedex !== undefined ? { cedex: city.cedex ?? street.cedex ?? '' } : {}),
       ...(input.country ? { country: input.country } : {}),
     };
   }
