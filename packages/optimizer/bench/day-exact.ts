@@ -81,10 +81,11 @@ export const solveDayExact = (p: Problem): DayOptimum => {
   for (let mask = 1; mask < 1 << n; mask++) {
     let pr = 0;
     let served = 0;
-    for (let i = 0; i < n; i++) {if ((mask & (1 << i)) !== 0) {
+    for (let i = 0; i < n; i++) {
+      if ((mask & (1 << i)) === 0) continue;
       pr += prio[i] ?? 0;
       served++;
-    }}
+    }
     for (let last = 0; last < n; last++) {
       if ((mask & (1 << last)) === 0) continue;
       for (let b = 0; b < 2; b++) {

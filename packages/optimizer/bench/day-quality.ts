@@ -23,7 +23,7 @@ const itersPerN = Number(opt('--iters-per-n', '0'));
 const strengthen = args.includes('--strengthen');
 const refMult = Number(opt('--ref-mult', '20'));
 const refSeeds = opt('--ref-seeds', '11,12,13').split(',').map(Number);
-const CACHE = '/tmp/geocrm-day-refs.json';
+const CACHE = opt('--refs', '/tmp/geocrm-day-refs.json');
 const cache: Record<string, DayOptimum> = existsSync(CACHE) ? (JSON.parse(readFileSync(CACHE, 'utf8')) as Record<string, DayOptimum>) : {};
 
 const scoreOf = (p: Problem, s: Solution): DayOptimum => {

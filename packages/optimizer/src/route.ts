@@ -12,18 +12,21 @@ export const travel = (mat: Float64Array, m: number, a: number, b: number): numb
 export class RouteState {
   readonly slot: SlotModel;
   jobs: number[] = [];
-  /** Location per position (-1 for a missing start/end). */
-  locs: number[] = [];
+  /**
+   * Per-position caches, valid for positions 0..len + 1 (typed arrays with spare capacity,
+   * reallocated when the route outgrows them). Location per position (-1 for a missing start/end).
+   */
+  locs: Int32Array = new Int32Array(0);
   /** Earliest start of work per position (position 0: departure; end: arrival). */
-  early: number[] = [];
+  early: Float64Array = new Float64Array(0);
   /** Work duration at the position (setup + service). */
-  work: number[] = [];
+  work: Float64Array = new Float64Array(0);
   /** Latest departure per position keeping the rest feasible (end: shift end). */
-  lateDep: number[] = [];
+  lateDep: Float64Array = new Float64Array(0);
   /** Prefix sums of travel time, distance and cost up to the position. */
-  cumTravel: number[] = [];
-  cumDist: number[] = [];
-  cumCost: number[] = [];
+  cumTravel: Float64Array = new Float64Array(0);
+  cumDist: Float64Array = new Float64Array(0);
+  cumCost: Float64Array = new Float64Array(0);
   /** Load after position k, per dim: loads[k * dims + d], k = 0..len. */
   loads: Float64Array = new Float64Array(0);
   /** Cumulated deliveries / pickups of the jobs at positions 1..k, per dim. */
@@ -60,21 +63,25 @@ export class RouteState {
     const { slot } = this;
     const { m, dims } = md;
     const len = this.jobs.length;
+    if (this.locs.length < len + 2) {
+      const cap = Math.max(len + 2, 2 * this.locs.length);
+      this.locs = new Int32Array(cap);
+      this.early = new Float64Array(cap);
+      this.work = new Float64Array(cap);
+      this.lateDep = new Float64Array(cap);
+      this.cumTravel = new Float64Array(cap);
+      this.cumDist = new Float64Array(cap);
+      this.cumCost = new Float64Array(cap);
+    }
     const locs = this.locs;
-    locs.length = len + 2;
     locs[0] = this.startLoc;
     for (let k = 0; k < len; k++) locs[k + 1] = md.loc[this.jobs[k] ?? 0] ?? 0;
     locs[len + 1] = this.endLoc;
     const early = this.early;
     const work = this.work;
-    early.length = len + 2;
-    work.length = len + 2;
     const cumTravel = this.cumTravel;
     const cumDist = this.cumDist;
     const cumCost = this.cumCost;
-    cumTravel.length = len + 2;
-    cumDist.length = len + 2;
-    cumCost.length = len + 2;
     early[0] = slot.twStart;
     work[0] = 0;
     cumTravel[0] = 0;
@@ -106,7 +113,6 @@ export class RouteState {
       }
     }
     const lateDep = this.lateDep;
-    lateDep.length = len + 2;
     lateDep[len + 1] = slot.twEnd;
     let latestArrNext = slot.twEnd;
     for (let k = len; k >= 0; k--) {

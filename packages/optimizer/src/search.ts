@@ -19,8 +19,6 @@ export interface SearchParams {
   shouldStop: () => boolean;
   seed: number;
   now: () => number;
-  /** Stop once the best solution has not improved for this many iterations (default: never). */
-  patience?: number;
 }
 
 export class Search {
@@ -291,7 +289,8 @@ export class Search {
     if (route === undefined) return;
     while (!route.feasible && route.length > 0) {
       // drop the first job whose earliest start is impossible, else the last one
-      let k = route.early.findIndex((e, i) => i >= 1 && i <= route.length && e === Infinity);
+      let k = -1;
+      for (let i = 1; i <= route.length && k < 0; i++) if (route.early[i] === Infinity) k = i;
       k = k < 0 ? route.length - 1 : k - 1;
       const [j] = route.jobs.splice(k, 1);
       if (j !== undefined) {
@@ -625,10 +624,7 @@ export class Search {
     const T0 = Math.max(1e-9, 10 * perJob);
     const Tf = Math.max(1e-10, 0.01 * perJob);
     const saved = new Map<number, number[]>();
-    const patience = p.patience ?? Infinity;
-    let lastBestIt = 0;
     for (let it = 0; it < p.iterations; it++) {
-      if (it - lastBestIt > patience) break;
       if ((it & 31) === 0) {
         if (p.shouldStop() || p.now() > p.deadline) {
           this.interrupted = true;
@@ -667,7 +663,6 @@ export class Search {
           if (this.twoOptStar(3)) current = this.score();
           best = current;
           bestSnap = this.snapshot();
-          lastBestIt = it;
         }
       } else {
         for (const r of saved.keys()) {
