@@ -40,6 +40,8 @@ export class RouteState {
   feasible = true;
   private readonly scratch: number[] = [];
   private sim: SimState = newSimState(0);
+  /** True when `sim` holds the recorded break schedule of the current jobs (feasible route with breaks). */
+  private simValid = false;
   /** Start/end actually used: differ from the slot's around overnight stays (-1 = none). */
   startLoc: number;
   endLoc: number;
@@ -58,8 +60,12 @@ export class RouteState {
     return this.jobs.length;
   }
 
-  /** Recomputes every cache from `jobs`. O(len · dims). */
-  update(md: Model): void {
+  /**
+   * Recomputes every cache from `jobs`. O(len · dims). `unchangedBefore` = k promises that the
+   * first k jobs and the start are those of the previous update: the break schedule then resumes
+   * its recorded state at k instead of starting over.
+   */
+  update(md: Model, unchangedBefore = 0): void {
     const { slot } = this;
     const { m, dims } = md;
     const len = this.jobs.length;
@@ -168,9 +174,13 @@ export class RouteState {
       }
     }
     if (feasible && len > 0 && slot.breaks.length > 0) {
+      let resume: { state: SimState; k: number } | undefined;
       if (this.sim.t.length < len + 2) this.sim = newSimState(2 * len + 4);
-      feasible = simulate(md, slot, this.jobs, undefined, this.startLoc, this.sim, undefined, this.endLoc);
+      else if (unchangedBefore > 0 && this.simValid) resume = { state: this.sim, k: Math.min(unchangedBefore, len) };
+      feasible = simulate(md, slot, this.jobs, undefined, this.startLoc, this.sim, resume, this.endLoc);
+      this.simValid = feasible;
     }
+    if (!feasible || len === 0 || slot.breaks.length === 0) this.simValid = false;
     this.feasible = feasible;
   }
 

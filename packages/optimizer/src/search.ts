@@ -206,7 +206,7 @@ export class Search {
     const route = this.routes[r];
     if (route === undefined) return;
     route.jobs.splice(p, 0, j);
-    route.update(this.md);
+    route.update(this.md, p);
     this.routeOf[j] = r;
   }
 
