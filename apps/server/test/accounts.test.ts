@@ -168,6 +168,47 @@ describe('geocoding', () => {
   });
 });
 
+describe('geocoding quality', () => {
+  it('counts accounts by precision, lists the unplaced and low-score ones, and re-geocodes a selection without moving hand-placed pins', async () => {
+    const quality = (await h.request(manager, { method: 'GET', url: '/api/v1/accounts/geo-quality' })).json<{
+      total: number;
+      withoutLocation: number;
+      manual: number;
+      byPrecision: { precision: string; count: number }[];
+    }>();
+    expect(quality.total).toBe(await count());
+    expect(quality.byPrecision.reduce((s, p) => s + p.count, 0)).toBe(quality.total);
+    expect(quality.byPrecision.find((p) => p.precision === 'none')?.count).toBe(quality.withoutLocation);
+    const none = (await h.request(manager, { method: 'GET', url: '/api/v1/accounts?geoPrecision=none&limit=500' })).json<AccountList>();
+    expect(none.total).toBe(quality.withoutLocation);
+    expect(none.items.every((a) => a.location === null)).toBe(true);
+    const manual = (await h.request(manager, { method: 'GET', url: '/api/v1/accounts?geoManual=true&limit=1' })).json<AccountList>();
+    expect(manual.total).toBe(quality.manual);
+    const low = (await h.request(manager, { method: 'GET', url: '/api/v1/accounts?geoScoreBelow=0.95&limit=500' })).json<AccountList>();
+    expect(low.items.every((a) => !a.geo.manual && a.geo.score !== null && a.geo.score < 0.95)).toBe(true);
+    expect((await h.request(manager, { method: 'GET', url: '/api/v1/accounts?geoPrecision=rooftop' })).statusCode).toBe(400);
+
+    const [manualOne] = (await h.request(manager, { method: 'GET', url: '/api/v1/accounts?geoManual=true&limit=1' })).json<AccountList>().items;
+    const [unplacedOne] = none.items;
+    const placedByAddress = (
+      await h.request(manager, { method: 'POST', url: '/api/v1/accounts', payload: { kind: 'client', name: 'Regeo', address: { line1: '', line2: '', postcode: '13001', city: 'Marseille', country: 'FR' } } })
+    ).json<AccountDetailDto>();
+    if (!manualOne || !unplacedOne) throw new Error('fixtures missing');
+    const res = await h.request(manager, {
+      method: 'POST',
+      url: '/api/v1/accounts/geocode',
+      payload: { ids: [manualOne.id, unplacedOne.id, placedByAddress.id, '00000000-0000-4000-8000-000000000000'] },
+    });
+    expect(res.json()).toEqual({ placed: 1, unplaced: 1, skippedManual: 1, skipped: 1 });
+    const after = (await h.request(manager, { method: 'GET', url: `/api/v1/accounts/${manualOne.id}` })).json<AccountDetailDto>();
+    expect(after.location).toEqual(manualOne.location);
+    const rep = await h.login(h.users.a.rep);
+    const repRes = await h.request(rep, { method: 'POST', url: '/api/v1/accounts/geocode', payload: { ids: [placedByAddress.id] } });
+    expect(repRes.json()).toEqual({ placed: 0, unplaced: 0, skippedManual: 0, skipped: 1 });
+    expect((await h.request(manager, { method: 'POST', url: '/api/v1/accounts/geocode', payload: { ids: [] } })).statusCode).toBe(400);
+  });
+});
+
 describe('bad input', () => {
   it('answers each bad request with a 4xx { code, message } and changes nothing', async () => {
     const [first] = (await h.request(manager, { method: 'GET', url: '/api/v1/accounts?limit=1' })).json<AccountList>().items;

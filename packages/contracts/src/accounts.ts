@@ -192,6 +192,9 @@ export const AccountFilterQuery = {
   tag: Type.Optional(Type.String({ maxLength: 500, description: 'Comma-separated tags; an account matches if it has all of them' })),
   q: Type.Optional(Type.String({ maxLength: 200, description: 'Text search on name and city (trigram similarity)' })),
   bbox: Type.Optional(Type.String({ maxLength: 100, description: 'minLng,minLat,maxLng,maxLat' })),
+  geoPrecision: Type.Optional(Type.String({ maxLength: 200, description: 'Comma-separated geocoding precisions; "none" = no location' })),
+  geoScoreBelow: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: 'Automatic placements scored below this' })),
+  geoManual: Type.Optional(Type.Boolean({ description: 'Only pins placed by hand (true) or only automatic ones (false)' })),
 };
 export const AccountListQuery = Type.Object(
   {
@@ -230,3 +233,36 @@ export interface AccountMap {
 
 export const TagList = Type.Object({ items: Type.Array(Type.Object({ tag: Type.String(), count: Type.Integer() })) });
 export type TagList = Static<typeof TagList>;
+
+export const GeoQualityDto = Type.Object({
+  total: Type.Integer(),
+  withoutLocation: Type.Integer(),
+  manual: Type.Integer(),
+  byPrecision: Type.Array(Type.Object({ precision: Type.String(), count: Type.Integer() })),
+  bySource: Type.Array(Type.Object({ source: Type.String(), count: Type.Integer() })),
+  /** Automatic placements scored below each threshold (cumulative). */
+  scoreBuckets: Type.Array(Type.Object({ below: Type.Number(), count: Type.Integer() })),
+});
+export type GeoQualityDto = Static<typeof GeoQualityDto>;
+
+export const RegeocodeBody = Type.Object(
+  {
+    ids: Type.Array(Uuid, { minItems: 1, maxItems: 1000, uniqueItems: true }),
+    /** Only the embedded gazetteer exists for now; online providers come with the geo issue. */
+    provider: Type.Optional(Type.Enum(['gazetteer'] as const)),
+  },
+  { additionalProperties: false },
+);
+export type RegeocodeBody = Static<typeof RegeocodeBody>;
+
+export const RegeocodeResult = Type.Object({
+  /** Placed (or moved) by the geocoder. */
+  placed: Type.Integer(),
+  /** The geocoder found no confident place: location cleared. */
+  unplaced: Type.Integer(),
+  /** Pins placed by hand are never moved. */
+  skippedManual: Type.Integer(),
+  /** Ids that are not accounts of the organisation, or that the caller may not change. */
+  skipped: Type.Integer(),
+});
+export type RegeocodeResult = Static<typeof RegeocodeResult>;

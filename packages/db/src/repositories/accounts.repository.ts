@@ -34,6 +34,21 @@ export interface AccountFilter {
   readonly tags?: readonly string[];
   readonly q?: string;
   readonly bbox?: readonly [number, number, number, number];
+  /** Geocoding precision; `none` = no location. */
+  readonly geoPrecisions?: readonly (GeoPrecision | 'none')[];
+  /** Automatic placements scored strictly below this (pins placed by hand are excluded). */
+  readonly geoScoreBelow?: number;
+  /** Only pins placed by hand (true) or only automatic ones (false). */
+  readonly geoManual?: boolean;
+}
+
+export interface GeoQuality {
+  readonly total: number;
+  readonly withoutLocation: number;
+  readonly manual: number;
+  readonly byPrecision: { precision: GeoPrecision | 'none'; count: number }[];
+  readonly bySource: { source: GeoSource | 'none'; count: number }[];
+  readonly scoreBuckets: { below: number; count: number }[];
 }
 
 /** `relevance` (best text match first) needs a text query. */
@@ -138,6 +153,17 @@ const filterExpression = (eb: Eb, orgId: string, f: AccountFilter): Expression<S
     // The indexed expression on the left of each operator, so that the GIN trigram index serves both.
     conditions.push(sql<SqlBool>`((a.name || ' ' || a.city) ilike ${like} or (a.name || ' ' || a.city) %> ${q})`);
   }
+  if (f.geoPrecisions?.length) {
+    const precisions = f.geoPrecisions.filter((p) => p !== 'none');
+    const parts: Expression<SqlBool>[] = [];
+    if (precisions.length) parts.push(eb.and([eb('a.geo_precision', 'in', precisions), eb('a.location', 'is not', null)]));
+    if (f.geoPrecisions.includes('none')) parts.push(eb('a.location', 'is', null));
+    conditions.push(eb.or(parts));
+  }
+  if (f.geoScoreBelow !== undefined) {
+    conditions.push(eb.and([eb('a.geo_manual', '=', false), eb('a.location', 'is not', null), eb('a.geo_score', '<', f.geoScoreBelow)]));
+  }
+  if (f.geoManual !== undefined) conditions.push(eb('a.geo_manual', '=', f.geoManual));
   if (f.bbox) {
     const [minLng, minLat, maxLng, maxLat] = f.bbox;
     conditions.push(sql<SqlBool>`a.location && ST_MakeEnvelope(${minLng}, ${minLat}, ${maxLng}, ${maxLat}, 4326)::geography`);
@@ -295,6 +321,53 @@ export class AccountsRepository {
       .where((eb) => filterExpression(eb as unknown as Eb, orgId, filter))
       .executeTakeFirstOrThrow();
     return { json: row.json, total: Number(row.total), withLocation: Number(row.with_location) };
+  }
+
+  /** How well the organisation's accounts are placed: counts by precision, source and score. */
+  async geoQuality(orgId: string): Promise<GeoQuality> {
+    const byPrecision = await sql<{ precision: GeoPrecision | 'none'; count: number }>`
+      select case when location is null then 'none' else coalesce(geo_precision, 'none') end as precision, count(*)::int as count
+      from accounts where org_id = ${orgId} group by 1 order by 2 desc`.execute(this.#db);
+    const bySource = await sql<{ source: GeoSource | 'none'; count: number }>`
+      select case when location is null then 'none' else coalesce(geo_source, 'none') end as source, count(*)::int as count
+      from accounts where org_id = ${orgId} group by 1 order by 2 desc`.execute(this.#db);
+    const totals = await sql<{ total: number; without: number; manual: number; b50: number; b70: number; b90: number }>`
+      select count(*)::int as total, count(*) filter (where location is null)::int as without,
+        count(*) filter (where geo_manual)::int as manual,
+        count(*) filter (where not geo_manual and location is not null and geo_score < 0.5)::int as b50,
+        count(*) filter (where not geo_manual and location is not null and geo_score < 0.7)::int as b70,
+        count(*) filter (where not geo_manual and location is not null and geo_score < 0.9)::int as b90
+      from accounts where org_id = ${orgId}`.execute(this.#db);
+    const t = totals.rows[0];
+    return {
+      total: Number(t?.total ?? 0),
+      withoutLocation: Number(t?.without ?? 0),
+      manual: Number(t?.manual ?? 0),
+      byPrecision: byPrecision.rows.map((r) => ({ precision: r.precision, count: Number(r.count) })),
+      bySource: bySource.rows.map((r) => ({ source: r.source, count: Number(r.count) })),
+      scoreBuckets: [
+        { below: 0.5, count: Number(t?.b50 ?? 0) },
+        { below: 0.7, count: Number(t?.b70 ?? 0) },
+        { below: 0.9, count: Number(t?.b90 ?? 0) },
+      ],
+    };
+  }
+
+  /** Id, address and manual flag of the given accounts of this organisation (for re-geocoding). */
+  async addressesOf(orgId: string, ids: readonly string[]): Promise<{ id: string; ownerId: string | null; manual: boolean; address: { line1: string; line2: string; postcode: string; city: string; country: string } }[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.#db
+      .selectFrom('accounts')
+      .select(['id', 'owner_id', 'geo_manual', 'address_line1', 'address_line2', 'postcode', 'city', 'country'])
+      .where('org_id', '=', orgId)
+      .where('id', 'in', [...ids])
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      ownerId: r.owner_id,
+      manual: r.geo_manual,
+      address: { line1: r.address_line1, line2: r.address_line2, postcode: r.postcode, city: r.city, country: r.country.trim() },
+    }));
   }
 
   async tags(orgId: string): Promise<{ tag: string; count: number }[]> {

@@ -10,6 +10,9 @@ import {
   CreateAccountBody,
   CreateContactBody,
   ErrorBody,
+  GeoQualityDto,
+  RegeocodeBody,
+  RegeocodeResult,
   NoContent,
   IdParams,
   TagList,
@@ -34,6 +37,14 @@ export const accountsRoutes: FastifyPluginCallbackTypebox<{ accounts: AccountsSe
       const body: unknown = await accounts.mapJson(actorOf(request), request.query);
       return reply.serializer((payload) => payload as string).type('application/json; charset=utf-8').send(body as AccountMap);
     },
+  );
+  app.get('/geo-quality', { schema: { tags, summary: 'Geocoding quality: counts by precision, source and score', response: { 200: GeoQualityDto, ...errors } } }, async (request) =>
+    accounts.geoQuality(actorOf(request)),
+  );
+  app.post(
+    '/geocode',
+    { schema: { tags, summary: 'Geocode a selection of accounts again (pins placed by hand are kept)', body: RegeocodeBody, response: { 200: RegeocodeResult, ...errors } } },
+    async (request) => accounts.regeocode(actorOf(request), request.body),
   );
   app.get('/tags', { schema: { tags, summary: 'Tags in use, with counts', response: { 200: TagList, ...errors } } }, async (request) => accounts.tags(actorOf(request)));
   app.get('/:id', { schema: { tags, summary: 'One account with its contacts', params: IdParams, response: { 200: AccountDetailDto, ...errors } } }, async (request) =>

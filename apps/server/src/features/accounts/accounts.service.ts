@@ -1,4 +1,14 @@
-import { ACCOUNT_KINDS, ACCOUNT_STATUSES, AppError, canDeleteAccounts, canEditAnyAccount, type AccountKind, type AccountStatus } from '@geocrm/domain';
+import {
+  ACCOUNT_KINDS,
+  ACCOUNT_STATUSES,
+  AppError,
+  GEO_PRECISIONS,
+  canDeleteAccounts,
+  canEditAnyAccount,
+  type AccountKind,
+  type AccountStatus,
+  type GeoPrecision,
+} from '@geocrm/domain';
 import type {
   AccountFilter,
   AccountRecord,
@@ -17,6 +27,9 @@ import type {
   AccountListQuery,
   AccountMapQuery,
   ContactDto,
+  GeoQualityDto,
+  RegeocodeBody,
+  RegeocodeResult,
   CreateAccountBody,
   CreateContactBody,
   UpdateAccountBody,
@@ -100,7 +113,11 @@ export const parseFilter = (query: AccountMapQuery): AccountFilter => {
     bbox = [minLng, minLat, maxLng, maxLat];
   }
   const q = query.q?.trim();
+  const geoPrecisions = listParam<GeoPrecision | 'none'>(query.geoPrecision, [...GEO_PRECISIONS, 'none'], 'geoPrecision');
   return {
+    ...(geoPrecisions ? { geoPrecisions } : {}),
+    ...(query.geoScoreBelow === undefined ? {} : { geoScoreBelow: query.geoScoreBelow }),
+    ...(query.geoManual === undefined ? {} : { geoManual: query.geoManual }),
     ...(kinds ? { kinds } : {}),
     ...(statuses ? { statuses } : {}),
     ...(ownerId === undefined ? {} : { ownerId }),
@@ -211,6 +228,32 @@ export class AccountsService {
     const write: AccountWrite = { ...rest, ...placement };
     if (!(await this.#accounts.update(actor.orgId, id, write))) throw new AppError('NOT_FOUND', 'Account not found');
     return this.get(actor, id);
+  }
+
+  async geoQuality(actor: Actor): Promise<GeoQualityDto> {
+    return this.#accounts.geoQuality(actor.orgId);
+  }
+
+  /**
+   * Geocodes a selection again (e.g. after fixing addresses, or with another provider). Pins placed
+   * by hand are never moved; accounts the caller may not change are skipped, not an error.
+   */
+  async regeocode(actor: Actor, body: RegeocodeBody): Promise<RegeocodeResult> {
+    const found = await this.#accounts.addressesOf(actor.orgId, body.ids);
+    const result = { placed: 0, unplaced: 0, skippedManual: 0, skipped: body.ids.length - found.length };
+    await this.#transaction(async (repos) => {
+      for (const account of found) {
+        if (isFieldRole(actor) && account.ownerId !== actor.userId) result.skipped++;
+        else if (account.manual) result.skippedManual++;
+        else {
+          const placed = this.#geocode(account.address);
+          await repos.accounts.update(actor.orgId, account.id, placed ?? { location: null, geo: NO_GEO });
+          if (placed) result.placed++;
+          else result.unplaced++;
+        }
+      }
+    });
+    return result;
   }
 
   async delete(actor: Actor, id: string): Promise<void> {
