@@ -10,6 +10,7 @@ import { AccountsListPage } from './features/accounts/accounts-list-page.tsx';
 import { AccountPage } from './features/accounts/account-page.tsx';
 import { NewAccountPage } from './features/accounts/new-account-page.tsx';
 import { UsersPage } from './features/users/users-page.tsx';
+import { GeocodingPage } from './features/geocoding/geocoding-page.tsx';
 import { NotFoundPage } from './features/layout/not-found-page.tsx';
 import { Spinner } from './ui/spinner.tsx';
 
@@ -47,6 +48,7 @@ const router = createBrowserRouter([
           </Suspense>
         ),
       },
+      { path: 'geocoding', element: <GeocodingPage /> },
       {
         path: 'users',
         element: (
