@@ -240,4 +240,70 @@ describe('web app in Chromium', () => {
     await page.getByTestId('geo-manual').waitFor();
     await page.context().close();
   });
+
+  it('shows the geocoding quality, lists a category and geocodes a selection again', async () => {
+    const page = await newPage();
+    await login(page, MANAGER_EMAIL, DEMO_PASSWORD);
+    await page.waitForURL(/\/accounts/);
+
+    // Demo accounts are all placed at street level: add one the gazetteer cannot place, one it places, and one placed by hand.
+    const stamp = String(Date.now()).slice(-6);
+    const created = await page.evaluate(async (suffix) => {
+      const create = async (body: unknown) => {
+        const response = await fetch('/api/v1/accounts', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        if (!response.ok) throw new Error(`create failed: ${response.status} ${await response.text()}`);
+        return (await response.json()) as { id: string; name: string; location: unknown; geo: { precision: string | null; manual: boolean } };
+      };
+      const address = (postcode: string, city: string) => ({ line1: '', line2: '', postcode, city, country: 'FR' });
+      return {
+        nowhere: await create({ kind: 'prospect', name: `Geo Nowhere ${suffix}`, address: address('', 'Zzyqxw') }),
+        marseille: await create({ kind: 'client', name: `Geo Marseille ${suffix}`, address: address('13001', 'Marseille') }),
+        byHand: await create({ kind: 'client', name: `Geo By Hand ${suffix}`, address: address('69001', 'Lyon'), location: { lng: 4.8357, lat: 45.764 } }),
+      };
+    }, stamp);
+    expect(created.nowhere.location).toBeNull();
+    expect(created.marseille.location).not.toBeNull();
+    expect(created.byHand.geo.manual).toBe(true);
+    const quality = await page.evaluate(async () => (await (await fetch('/api/v1/accounts/geo-quality')).json()) as { total: number; withoutLocation: number; manual: number });
+
+    // The screen: headline numbers and the chart, reached from the sidebar.
+    await page.getByTestId('nav-geocoding').click();
+    await page.waitForURL(/\/geocoding/);
+    await page.getByTestId('precision-chart').waitFor();
+    const number = async (testId: string) => Number(((await page.getByTestId(testId).textContent()) ?? '').replace(/[^0-9]/g, ''));
+    expect(await number('geo-total')).toBe(quality.total);
+    expect(await number('geo-without-location')).toBe(quality.withoutLocation);
+    expect(await number('geo-placed')).toBe(quality.total - quality.withoutLocation);
+    expect(await number('geo-manual')).toBe(quality.manual);
+    expect(Number(await page.locator('[data-testid="precision-bar"][data-precision="street"]').getAttribute('data-count'))).toBeGreaterThan(100);
+    expect(Number(await page.locator('[data-testid="precision-bar"][data-precision="none"]').getAttribute('data-count'))).toBe(quality.withoutLocation);
+
+    // "Without location" (the default tab) lists the unplaceable account; geocoding it again still finds nothing.
+    const nowhereRow = page.locator(`[data-testid="geo-row"][data-account-id="${created.nowhere.id}"]`);
+    await nowhereRow.waitFor();
+    await nowhereRow.getByTestId('geo-row-select').check();
+    await page.getByTestId('geocode-again').click();
+    await expect(page.getByTestId('geocode-result').textContent()).resolves.toBe('0 accounts placed, 1 without a confident place.');
+    await expect(nowhereRow.getByTestId('geo-fix-link').getAttribute('href')).resolves.toBe(`/accounts/${created.nowhere.id}`);
+
+    // "Placed by hand": select all, geocode again: hand-placed pins are kept.
+    await page.getByTestId('geo-tab-manual').click();
+    await page.waitForURL((url) => url.searchParams.get('category') === 'manual');
+    await page.locator(`[data-testid="geo-row"][data-account-id="${created.byHand.id}"]`).waitFor();
+    const manualRows = await page.getByTestId('geo-row').count();
+    expect(manualRows).toBe(quality.manual);
+    await page.getByTestId('geo-select-all').check();
+    await expect(page.getByTestId('geo-selected-count').textContent()).resolves.toBe(`${manualRows} selected`);
+    await page.getByTestId('geocode-again').click();
+    const result = page.getByTestId('geocode-result');
+    await result.waitFor();
+    await expect(result.textContent()).resolves.toBe(`0 accounts placed, 0 without a confident place, ${manualRows} pin${manualRows === 1 ? '' : 's'} placed by hand kept.`);
+    await expect(page.getByTestId('geo-selected-count').textContent()).resolves.toMatch(/account/);
+
+    // The category's placed accounts on the small map.
+    await waitForMapIdle(page);
+    await expect(page.getByTestId('geo-map-count').textContent()).resolves.toBe(`${manualRows} placed`);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'geocoding-quality.png'), fullPage: true });
+    await page.context().close();
+  });
 });
