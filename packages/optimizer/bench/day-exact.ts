@@ -11,6 +11,8 @@ export interface DayOptimum {
   readonly priority: number;
   readonly served: number;
   readonly cost: number;
+  /** Served jobs (bit i = job i). */
+  readonly mask?: number;
 }
 
 export const solveDayExact = (p: Problem): DayOptimum => {
@@ -100,7 +102,7 @@ export const solveDayExact = (p: Problem): DayOptimum => {
           if (tEnd + back > we + 1e-9) continue;
           const total = cost + back;
           if (pr > best.priority || (pr === best.priority && (served > best.served || (served === best.served && total < best.cost - 1e-9)))) {
-            best = { priority: pr, served, cost: total };
+            best = { priority: pr, served, cost: total, mask };
           }
         }
         labels.delete((mask * n + last) * 2 + b);
