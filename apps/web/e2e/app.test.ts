@@ -303,7 +303,10 @@ describe('web app in Chromium', () => {
     // The category's placed accounts on the small map.
     await waitForMapIdle(page);
     await expect(page.getByTestId('geo-map-count').textContent()).resolves.toBe(`${manualRows} placed`);
-    await page.screenshot({ path: join(SCREENSHOT_DIR, 'geocoding-quality.png'), fullPage: true });
+    // The content pane scrolls, not the window: a taller viewport shows the whole screen.
+    await page.setViewportSize({ width: 1400, height: 1300 });
+    await waitForMapIdle(page);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'geocoding-quality.png') });
     await page.context().close();
   });
 });

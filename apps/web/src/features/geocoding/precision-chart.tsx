@@ -3,7 +3,7 @@ import type { PrecisionBar } from './geo-categories.ts';
 const numberFormat = new Intl.NumberFormat();
 const percentFormat = new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 1 });
 
-/** Horizontal bars of accounts by geocoding precision: plain HTML and CSS, no chart library for eight bars. */
+/** Horizontal bars of accounts by geocoding precision: plain HTML and CSS, no chart library for eight bars. A non-zero count always shows a sliver. */
 export const PrecisionChart = ({ bars }: { bars: readonly PrecisionBar[] }) => {
   const max = Math.max(1, ...bars.map((b) => b.count));
   return (
@@ -13,7 +13,7 @@ export const PrecisionChart = ({ bars }: { bars: readonly PrecisionBar[] }) => {
           <li key={bar.precision} className="bar-row" data-testid="precision-bar" data-precision={bar.precision} data-count={bar.count}>
             <span className="bar-label">{bar.label}</span>
             <span className="bar-track" aria-hidden="true">
-              <span className={`bar-fill tone-${bar.tone}`} style={{ width: `${(bar.count / max) * 100}%` }} />
+              <span className={`bar-fill tone-${bar.tone}`} style={{ width: bar.count > 0 ? `max(3px, ${(bar.count / max) * 100}%)` : 0 }} />
             </span>
             <span className="bar-value">
               <strong>{numberFormat.format(bar.count)}</strong>
