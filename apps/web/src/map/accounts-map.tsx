@@ -29,6 +29,8 @@ interface AccountsMapProps {
   readonly attribution: readonly AttributionItem[] | undefined;
   /** Content of the popup opened by a click on an account. */
   readonly renderPopup: (account: AccountPointProperties) => ReactNode;
+  /** A small map (e.g. beside a table): compact attribution, and fitting the points stops at a wider zoom. */
+  readonly compact?: boolean;
 }
 
 interface OpenPopup {
@@ -41,11 +43,14 @@ const readProperties = (value: Record<string, unknown> | null | undefined): Acco
   return value as unknown as AccountPointProperties;
 };
 
-export const AccountsMap = ({ points, boundaries, attribution, renderPopup }: AccountsMapProps) => {
+export const AccountsMap = ({ points, boundaries, attribution, renderPopup, compact = false }: AccountsMapProps) => {
   const containerRef = useRef<HTMLDivElement>(null);
   const popupRef = useRef<Popup | null>(null);
   const [popup, setPopup] = useState<OpenPopup | null>(null);
-  const map = useBaseMap(containerRef, { boundaries, attribution, onReady: addAccountLayers });
+  const map = useBaseMap(containerRef, { boundaries, attribution, compactAttribution: compact, onReady: addAccountLayers });
+  const fitMaxZoom = compact ? 9 : 12;
+  const fitMaxZoomRef = useRef(fitMaxZoom);
+  fitMaxZoomRef.current = fitMaxZoom;
   const fitted = useRef<readonly AccountMapPoint[] | null>(null);
   const pointsRef = useRef(points);
   pointsRef.current = points;
@@ -86,7 +91,7 @@ export const AccountsMap = ({ points, boundaries, attribution, renderPopup }: Ac
     };
     const fitControl = new FitControl(() => {
       const bounds = boundsOf(pointsRef.current ?? []);
-      if (bounds) map.fitBounds(bounds, { padding: 48, maxZoom: 12 });
+      if (bounds) map.fitBounds(bounds, { padding: 48, maxZoom: fitMaxZoomRef.current });
     });
     map.addControl(fitControl, 'top-right');
     map.on('click', CLUSTERS_LAYER, onClusterClick);
@@ -116,7 +121,7 @@ export const AccountsMap = ({ points, boundaries, attribution, renderPopup }: Ac
     fitted.current = points;
     const bounds = boundsOf(points);
     if (bounds) {
-      map.fitBounds(bounds, { padding: 48, maxZoom: 12, duration: 0 });
+      map.fitBounds(bounds, { padding: 48, maxZoom: fitMaxZoomRef.current, duration: 0 });
     }
   }, [map, data, points]);
 

@@ -10,5 +10,5 @@ export const GeoCategoryMap = ({ points }: { points: readonly AccountMapPoint[] 
   const { boundaries } = useBoundaries({ regions: false });
   const attribution = useAttribution();
   const renderPopup = useCallback((account: AccountPointProperties) => <AccountPopup account={account} />, []);
-  return <AccountsMap points={points} boundaries={boundaries} attribution={attribution.data?.items} renderPopup={renderPopup} />;
+  return <AccountsMap points={points} boundaries={boundaries} attribution={attribution.data?.items} renderPopup={renderPopup} compact />;
 };
