@@ -278,7 +278,9 @@ describe('web app in Chromium', () => {
     expect(Number(await page.locator('[data-testid="precision-bar"][data-precision="street"]').getAttribute('data-count'))).toBeGreaterThan(100);
     expect(Number(await page.locator('[data-testid="precision-bar"][data-precision="none"]').getAttribute('data-count'))).toBe(quality.withoutLocation);
 
-    // "Without location" (the default tab) lists the unplaceable account; geocoding it again still finds nothing.
+    // The "No location" bar opens "Without location", which lists the unplaceable account; geocoding it again still finds nothing.
+    await page.getByTestId('precision-link-none').click();
+    await page.waitForURL((url) => url.searchParams.get('category') === 'unplaced');
     const nowhereRow = page.locator(`[data-testid="geo-row"][data-account-id="${created.nowhere.id}"]`);
     await nowhereRow.waitFor();
     await nowhereRow.getByTestId('geo-row-select').check();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GeoQualityDto } from '../../api/types.ts';
-import { canGeocode, categoryCount, headline, precisionBars, readCategory, resultMessage } from './geo-categories.ts';
+import { canGeocode, categoryCount, categoryOfPrecision, headline, precisionBars, readCategory, resultMessage } from './geo-categories.ts';
 
 const quality: GeoQualityDto = {
   total: 100,
@@ -44,6 +44,7 @@ describe('geocoding categories', () => {
     expect(bars.find((b) => b.precision === 'none')).toMatchObject({ count: 7, tone: 'none', label: 'No location' });
     expect(bars.reduce((s, b) => s + b.count, 0)).toBe(100);
     expect(precisionBars({ ...quality, total: 0, byPrecision: [] }).every((b) => b.share === 0)).toBe(true);
+    expect(['none', 'street', 'postcode', 'country'].map((p) => categoryOfPrecision(p as 'none'))).toEqual(['unplaced', null, 'coarse', 'coarse']);
   });
 
   it('describes a re-geocoding result', () => {

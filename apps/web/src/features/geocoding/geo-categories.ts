@@ -130,3 +130,9 @@ export const resultMessage = (result: RegeocodeResult): string => {
 /** Managers, admins and back office act on any account; field roles only on the accounts they own (the server enforces it too). */
 export const canGeocode = (user: { readonly id: string; readonly role: Role }, ownerId: string | null): boolean =>
   canEditAnyAccount(user.role) || ownerId === user.id;
+
+/** The quick filter that lists the accounts of a precision bar, if there is one. */
+export const categoryOfPrecision = (precision: GeoPrecision | 'none'): GeoCategory | null => {
+  if (precision === 'none') return 'unplaced';
+  return COARSE_PRECISIONS.includes(precision) ? 'coarse' : null;
+};

@@ -240,7 +240,7 @@ export const GeocodingPage = () => {
           <div className="section-header">
             <h2>Accounts by precision</h2>
           </div>
-          {data ? <PrecisionChart bars={precisionBars(data)} /> : <Spinner label="Loading…" />}
+          {data ? <PrecisionChart bars={precisionBars(data)} onSelect={(c) => setParam('category', c)} /> : <Spinner label="Loading…" />}
         </section>
         <section className="card card-pad">
           <div className="section-header">
