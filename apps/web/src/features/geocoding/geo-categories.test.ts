@@ -27,6 +27,9 @@ describe('geocoding categories', () => {
     expect(readCategory(new URLSearchParams('category=manual'))).toBe('manual');
     expect(readCategory(new URLSearchParams('category=rooftop'))).toBe('unplaced');
     expect(readCategory(new URLSearchParams(''))).toBe('unplaced');
+    expect(readCategory(new URLSearchParams(''), { ...quality, withoutLocation: 0 })).toBe('low-score');
+    expect(readCategory(new URLSearchParams('category=manual'), { ...quality, manual: 0 })).toBe('manual');
+    expect(readCategory(new URLSearchParams(''), { ...quality, withoutLocation: 0, manual: 0, byPrecision: [], scoreBuckets: [] })).toBe('unplaced');
   });
 
   it('counts each category from the quality figures', () => {

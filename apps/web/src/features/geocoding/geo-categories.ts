@@ -49,9 +49,14 @@ export const CATEGORY_INFO: Record<GeoCategory, CategoryInfo> = {
 
 const isCategory = (value: string | null): value is GeoCategory => value !== null && (GEO_CATEGORIES as readonly string[]).includes(value);
 
-export const readCategory = (search: URLSearchParams): GeoCategory => {
+/**
+ * The category in the URL; without one, the first category that has accounts (once the counts are known),
+ * so that the screen opens on something to fix.
+ */
+export const readCategory = (search: URLSearchParams, quality?: GeoQualityDto): GeoCategory => {
   const value = search.get('category');
-  return isCategory(value) ? value : 'unplaced';
+  if (isCategory(value)) return value;
+  return (quality && GEO_CATEGORIES.find((c) => categoryCount(quality, c) > 0)) ?? 'unplaced';
 };
 
 /** The number of accounts in a category, from the quality counts. */

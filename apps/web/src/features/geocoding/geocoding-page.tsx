@@ -204,7 +204,7 @@ export const GeocodingPage = () => {
   const { user } = useCurrentSession();
   const quality = useGeoQuality();
   const [search, setSearch] = useSearchParams();
-  const category = readCategory(search);
+  const category = readCategory(search, quality.data);
   const mine = search.get('mine') === '1';
   const setParam = (key: string, value: string | null) =>
     setSearch(
@@ -284,7 +284,10 @@ export const GeocodingPage = () => {
           Only my accounts
         </label>
       </div>
-      <CategoryPanel key={`${category}-${mine ? 'mine' : 'all'}`} category={category} ownerId={mine ? user.id : ''} />
+      {/* Without a category in the URL, wait for the counts to open the first one that has accounts. */}
+      {search.has('category') || !quality.isPending ? (
+        <CategoryPanel key={`${category}-${mine ? 'mine' : 'all'}`} category={category} ownerId={mine ? user.id : ''} />
+      ) : null}
     </div>
   );
 };
