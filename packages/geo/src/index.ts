@@ -3,7 +3,7 @@ export * from './boundaries.ts';
 export * from './communes.ts';
 export * from './geocode.ts';
 export * from './geojson.ts';
-export * from './matrix.ts';
+export * from './matrix/index.ts';
 export * from './normalize.ts';
 export * from './point-index.ts';
 export * from './polygon.ts';

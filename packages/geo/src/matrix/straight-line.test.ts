@@ -1,7 +1,7 @@
 import { AppError, lngLat } from '@geocrm/domain';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { straightLineMatrix } from './matrix.ts';
+import { straightLineMatrix } from './straight-line.ts';
 
 const paris = lngLat(2.3522, 48.8566);
 const lyon = lngLat(4.8357, 45.764);

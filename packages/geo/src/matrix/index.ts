@@ -1,0 +1,1 @@
+export * from './straight-line.ts';
