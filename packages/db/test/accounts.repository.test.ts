@@ -138,4 +138,15 @@ describe('AccountsRepository', () => {
       { tag: 'vip', count: 15 },
     ]);
   });
+
+  it('keeps a geocoding score of 0.9 out of "below 0.9" (scores are stored exactly)', async () => {
+    const org = (await new OrgsRepository(handle.db).create('Scores')).id;
+    const id = await accounts.insert(org, { kind: 'client', name: 'Exact', location: { lng: 2.35, lat: 48.86 }, geo: { precision: 'street', source: 'gazetteer', manual: false, score: 0.9 } });
+    expect((await accounts.get(org, id))?.geo.score).toBe(0.9);
+    const quality = await accounts.geoQuality(org);
+    expect(quality.scoreBuckets.find((b) => b.below === 0.9)?.count).toBe(0);
+    const page = { sort: 'name', descending: false, limit: 10 } as const;
+    expect((await accounts.list(org, { geoScoreBelow: 0.9 }, page)).total).toBe(0);
+    expect((await accounts.list(org, { geoScoreBelow: 0.91 }, page)).total).toBe(1);
+  });
 });

@@ -8,7 +8,7 @@ import { createTestDb } from '../src/testing.ts';
 import type { DbHandle } from '../src/create-db.ts';
 import { loadSqlDump, readDumpHeader, writeSqlDump } from '../src/backup.ts';
 import { migrateToLatest } from '../src/migrate.ts';
-import { migrationProvider } from '../src/migrations/index.ts';
+import { MIGRATION_NAMES, migrationProvider } from '../src/migrations/index.ts';
 import { AccountsRepository } from '../src/repositories/accounts.repository.ts';
 import { OrgsRepository } from '../src/repositories/orgs.repository.ts';
 import { UsersRepository } from '../src/repositories/users.repository.ts';
@@ -45,7 +45,7 @@ describe('SQL dump', () => {
     const stats = await writeSqlDump(source.db, file);
     expect(stats.rows).toBe(3);
     const text = readFileSync(file, 'utf8');
-    expect(readDumpHeader(text).migrations).toEqual(['2026-11-23T09-00_init']);
+    expect(readDumpHeader(text).migrations).toEqual(MIGRATION_NAMES);
     await loadSqlDump(target.db, file);
     const snapshot = async (db: Kysely<never>) =>
       (
@@ -71,7 +71,7 @@ describe('SQL dump', () => {
     expect(report.applied).toEqual(['2099-01-01T00-00_test_extra']);
     expect(report.backupFile).not.toBeNull();
     const text = readFileSync(report.backupFile ?? '', 'utf8');
-    expect(readDumpHeader(text).migrations).toEqual(['2026-11-23T09-00_init']);
+    expect(readDumpHeader(text).migrations).toEqual(MIGRATION_NAMES);
     expect(text).toContain('Dupont & Fils');
     // nothing pending: no new backup
     expect((await migrateToLatest(source.db, { provider, backupDir })).backupFile).toBeNull();
