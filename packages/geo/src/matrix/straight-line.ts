@@ -1,4 +1,5 @@
 import { AppError, haversineMeters, type LngLat } from '@geocrm/domain';
+import type { TravelMatrix } from './types.ts';
 
 export interface StraightLineOptions {
   /** Average road speed in km/h applied to the road-distance estimate. Default 60. */
@@ -7,17 +8,12 @@ export interface StraightLineOptions {
   readonly circuity?: number;
 }
 
-export interface TravelMatrix {
-  /** durations[i][j]: seconds from points[i] to points[j], rounded to the second. */
-  readonly durations: number[][];
-  /** distances[i][j]: metres from points[i] to points[j], rounded to the metre. */
-  readonly distances: number[][];
-}
-
 const DEFAULTS = { speedKmh: 60, circuity: 1.3 } as const satisfies Required<StraightLineOptions>;
 
 /**
  * Offline travel matrix: great-circle distance × circuity, driven at a constant speed.
+ * Kept for compatibility; `createEstimatedMatrixProvider` (speeds by distance band, calibrated on
+ * French trips) is the better estimate.
  * Symmetric, zero diagonal, satisfies the triangle inequality. Use a routing engine adapter
  * (OSRM, Valhalla) when one is configured; this is the always-available fallback.
  * @example straightLineMatrix([lngLat(2.35, 48.86), lngLat(4.84, 45.76)]).durations[0][1] // ≈ 30,700 s
