@@ -66,7 +66,11 @@ export const useUpdateAccount = (id: string) => {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (body: UpdateAccountBody) => api<AccountDetailDto>(`/accounts/${encodeURIComponent(id)}`, { method: 'PATCH', body }),
-    onSuccess: (account) => {
+    // A read of the account still in flight (e.g. started when the page opened) must not land after
+    // the saved version and put the old values back in the form.
+    onMutate: () => client.cancelQueries({ queryKey: accountKeys.detail(id) }),
+    onSuccess: async (account) => {
+      await client.cancelQueries({ queryKey: accountKeys.detail(id) });
       client.setQueryData(accountKeys.detail(id), account);
       void client.invalidateQueries({ queryKey: accountKeys.all, predicate: (q) => q.queryKey[1] !== 'detail' });
     },
