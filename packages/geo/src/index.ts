@@ -7,5 +7,6 @@ export * from './matrix/index.ts';
 export * from './normalize.ts';
 export * from './point-index.ts';
 export * from './polygon.ts';
+export * from './providers/index.ts';
 export * from './reverse.ts';
 export * from './search.ts';
