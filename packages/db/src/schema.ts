@@ -61,6 +61,7 @@ export interface AccountsTable {
   opening_hours: Json<OpeningHours>;
   preferred_visit_days: ColumnType<number[], number[] | undefined, number[]>;
   notes: Generated<string>;
+  last_visit_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

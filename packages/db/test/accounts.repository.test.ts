@@ -149,4 +149,69 @@ describe('AccountsRepository', () => {
     expect((await accounts.list(org, { geoScoreBelow: 0.9 }, page)).total).toBe(0);
     expect((await accounts.list(org, { geoScoreBelow: 0.91 }, page)).total).toBe(1);
   });
+
+  it('finds accounts around a point, nearest first, with the same filters as the list', async () => {
+    const lyon = { lng: 4.835, lat: 45.764 };
+    const page = await accounts.around(orgA, {}, lyon, 10_000, 500);
+    // Lyon and Villeurbanne (≈ 3.6 km away) are within 10 km; Lille, Marseille are not
+    expect(new Set(page.items.map((a) => a.address.city))).toEqual(new Set(['Lyon', 'Villeurbanne']));
+    expect(page.total).toBe(page.items.length);
+    const distances = page.items.map((a) => a.distanceMeters);
+    expect(distances).toEqual([...distances].sort((x, y) => x - y));
+    expect(page.items[0]?.distanceMeters).toBeLessThan(1);
+    const villeurbanne = page.items.find((a) => a.address.city === 'Villeurbanne');
+    expect(villeurbanne?.distanceMeters).toBeGreaterThan(3400);
+    expect(villeurbanne?.distanceMeters).toBeLessThan(3800);
+    const limited = await accounts.around(orgA, { kinds: ['prospect'] }, lyon, 10_000, 2);
+    expect(limited.items).toHaveLength(2);
+    expect(limited.total).toBe(page.items.filter((a) => a.kind === 'prospect').length);
+    expect((await accounts.around(orgB, {}, lyon, 10_000, 10)).items.map((a) => a.name)).toEqual([]);
+  });
+
+  it('finds accounts inside a polygon and along a line, and tells why a polygon is unusable', async () => {
+    const square = JSON.stringify({ type: 'Polygon', coordinates: [[[4.7, 45.7], [4.95, 45.7], [4.95, 45.8], [4.7, 45.8], [4.7, 45.7]]] });
+    expect(await accounts.checkGeometry(square)).toBeNull();
+    const inside = await accounts.withinPolygon(orgA, {}, square, 500);
+    expect(new Set(inside.items.map((a) => a.address.city))).toEqual(new Set(['Lyon', 'Villeurbanne']));
+    const bowtie = JSON.stringify({ type: 'Polygon', coordinates: [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]] });
+    const problem = await accounts.checkGeometry(bowtie);
+    expect(problem?.reason).toMatch(/self-intersection/i);
+    expect(problem?.at?.lng).toBeCloseTo(0.5);
+    // Lille → Lyon: Cattenières (near Cambrai) lies about 10 km off the straight line
+    const route = JSON.stringify({ type: 'LineString', coordinates: [[3.057, 50.629], [4.835, 45.764]] });
+    const corridor = await accounts.alongLine(orgA, {}, route, 20_000, 500);
+    const cities = corridor.items.map((a) => a.address.city);
+    expect(new Set(cities)).toEqual(new Set(['Lille', 'Cattenières', 'Lyon', 'Villeurbanne']));
+    // ordered along the line: Lille first, Lyon last
+    expect(cities[0]).toBe('Lille');
+    expect(['Lyon', 'Villeurbanne']).toContain(cities.at(-1));
+    const catt = corridor.items.find((a) => a.address.city === 'Cattenières');
+    expect(catt?.distanceMeters).toBeGreaterThan(1000);
+    expect(catt?.distanceMeters).toBeLessThan(20_000);
+    expect(catt?.alongMeters).toBeGreaterThan(50_000);
+  });
+
+  it('filters by days since the last visit, and changes owner and tags of a selection', async () => {
+    const org = (await new OrgsRepository(handle.db).create('Visits')).id;
+    const day = 86_400_000;
+    const [recent, old, never] = await accounts.insertMany(org, [
+      { kind: 'client', name: 'Recent', tags: ['a'], lastVisitAt: new Date(Date.now() - 5 * day) },
+      { kind: 'client', name: 'Old', tags: ['a', 'b'], lastVisitAt: new Date(Date.now() - 100 * day) },
+      { kind: 'client', name: 'Never', tags: [] },
+    ]);
+    const page = { sort: 'name', descending: false, limit: 10 } as const;
+    expect((await accounts.list(org, { notVisitedDays: 30 }, page)).items.map((a) => a.name)).toEqual(['Never', 'Old']);
+    expect((await accounts.get(org, recent ?? ''))?.lastVisitAt?.getTime()).toBeLessThan(Date.now());
+    expect((await accounts.list(org, { ids: [old ?? '', never ?? ''] }, page)).total).toBe(2);
+    expect((await accounts.list(org, { ids: [] }, page)).total).toBe(0);
+    expect(await accounts.bulkUpdate(org, [recent ?? '', old ?? '', never ?? ''], { addTags: ['c', 'a'], removeTags: ['b'] })).toBe(3);
+    expect((await accounts.list(org, {}, page)).items.map((a) => [a.name, a.tags])).toEqual([
+      ['Never', ['c', 'a']],
+      ['Old', ['a', 'c']],
+      ['Recent', ['a', 'c']],
+    ]);
+    // another organisation's ids are ignored
+    expect(await accounts.bulkUpdate(orgA, [recent ?? ''], { ownerId: null })).toBe(0);
+    expect(await accounts.bulkUpdate(org, [recent ?? ''], { ownerId: null }, owner)).toBe(0);
+  });
 });

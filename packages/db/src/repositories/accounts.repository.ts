@@ -21,6 +21,8 @@ export interface AccountRecord {
   readonly openingHours: OpeningHours;
   readonly preferredVisitDays: number[];
   readonly notes: string;
+  /** Last visit, null = never visited. */
+  readonly lastVisitAt: Date | null;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
@@ -40,6 +42,10 @@ export interface AccountFilter {
   readonly geoScoreBelow?: number;
   /** Only pins placed by hand (true) or only automatic ones (false). */
   readonly geoManual?: boolean;
+  /** Not visited for at least this many days (never visited included). */
+  readonly notVisitedDays?: number;
+  /** Only these accounts (a selection made on the map). */
+  readonly ids?: readonly string[];
 }
 
 export interface GeoQuality {
@@ -78,6 +84,7 @@ export interface AccountWrite {
   readonly openingHours?: OpeningHours;
   readonly preferredVisitDays?: readonly number[];
   readonly notes?: string;
+  readonly lastVisitAt?: Date | null;
 }
 
 const SORT_COLUMNS = { name: 'a.name', city: 'a.city', createdAt: 'a.created_at', updatedAt: 'a.updated_at' } as const;
@@ -109,6 +116,7 @@ interface Row {
   opening_hours: OpeningHours;
   preferred_visit_days: number[];
   notes: string;
+  last_visit_at: Date | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -132,6 +140,7 @@ const toRecord = (r: Row): AccountRecord => ({
   openingHours: r.opening_hours,
   preferredVisitDays: r.preferred_visit_days.map(Number),
   notes: r.notes,
+  lastVisitAt: r.last_visit_at === null ? null : new Date(r.last_visit_at),
   createdAt: new Date(r.created_at),
   updatedAt: new Date(r.updated_at),
 });
@@ -164,6 +173,10 @@ const filterExpression = (eb: Eb, orgId: string, f: AccountFilter): Expression<S
     conditions.push(eb.and([eb('a.geo_manual', '=', false), eb('a.location', 'is not', null), eb('a.geo_score', '<', f.geoScoreBelow)]));
   }
   if (f.geoManual !== undefined) conditions.push(eb('a.geo_manual', '=', f.geoManual));
+  if (f.notVisitedDays !== undefined) {
+    conditions.push(sql<SqlBool>`(a.last_visit_at is null or a.last_visit_at < now() - make_interval(days => ${f.notVisitedDays}))`);
+  }
+  if (f.ids) conditions.push(f.ids.length ? eb('a.id', 'in', [...f.ids]) : sql<SqlBool>`false`);
   if (f.bbox) {
     const [minLng, minLat, maxLng, maxLat] = f.bbox;
     conditions.push(sql<SqlBool>`a.location && ST_MakeEnvelope(${minLng}, ${minLat}, ${maxLng}, ${maxLat}, 4326)::geography`);
@@ -212,6 +225,7 @@ const writeColumns = (w: AccountWrite) => ({
   ...(w.openingHours === undefined ? {} : { opening_hours: JSON.stringify(w.openingHours) }),
   ...(w.preferredVisitDays === undefined ? {} : { preferred_visit_days: [...w.preferredVisitDays] }),
   ...(w.notes === undefined ? {} : { notes: w.notes }),
+  ...(w.lastVisitAt === undefined ? {} : { last_visit_at: w.lastVisitAt }),
 });
 
 export class AccountsRepository {
@@ -251,6 +265,7 @@ export class AccountsRepository {
         'a.opening_hours',
         'a.preferred_visit_days',
         'a.notes',
+        'a.last_visit_at',
         'a.created_at',
         'a.updated_at',
       ]);
@@ -321,6 +336,139 @@ export class AccountsRepository {
       .where((eb) => filterExpression(eb as unknown as Eb, orgId, filter))
       .executeTakeFirstOrThrow();
     return { json: row.json, total: Number(row.total), withLocation: Number(row.with_location) };
+  }
+
+  /**
+   * Accounts within `radiusMeters` of a point, nearest first, with their great-circle distance
+   * (sphere: the GiST index serves both the radius test and the nearest-first order).
+   */
+  async around(
+    orgId: string,
+    filter: AccountFilter,
+    centre: { lng: number; lat: number },
+    radiusMeters: number,
+    limit: number,
+  ): Promise<{ items: (AccountRecord & { distanceMeters: number })[]; total: number }> {
+    const point = sql`ST_SetSRID(ST_MakePoint(${centre.lng}, ${centre.lat}), 4326)::geography`;
+    const near = sql<SqlBool>`ST_DWithin(a.location, ${point}, ${radiusMeters}, false)`;
+    const rows = await this.#select()
+      .select(sql<number>`ST_Distance(a.location, ${point}, false)`.as('distance_m'))
+      .where((eb) => eb.and([filterExpression(eb as unknown as Eb, orgId, filter), near]))
+      .orderBy(sql`a.location <-> ${point}`)
+      .orderBy('a.id')
+      .limit(limit)
+      .execute();
+    const total = await this.#db
+      .selectFrom('accounts as a')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where((eb) => eb.and([filterExpression(eb as unknown as Eb, orgId, filter), near]))
+      .executeTakeFirstOrThrow();
+    return {
+      items: rows.map((r) => ({ ...toRecord(r as Row), distanceMeters: Number(r.distance_m) })),
+      total: Number(total.n),
+    };
+  }
+
+  /**
+   * Accounts inside a polygon (GeoJSON text, validated by the caller with `checkGeometry`), nearest to its
+   * centre first, with the distance to that centre.
+   */
+  async withinPolygon(orgId: string, filter: AccountFilter, geojson: string, limit: number): Promise<{ items: (AccountRecord & { distanceMeters: number })[]; total: number }> {
+    const area = sql`ST_SetSRID(ST_GeomFromGeoJSON(${geojson}), 4326)`;
+    const inside = sql<SqlBool>`(a.location && ${area}::geography and ST_Intersects(a.location::geometry, ${area}))`;
+    const centre = sql`ST_PointOnSurface(${area})::geography`;
+    const rows = await this.#select()
+      .select(sql<number>`ST_Distance(a.location, ${centre}, false)`.as('distance_m'))
+      .where((eb) => eb.and([filterExpression(eb as unknown as Eb, orgId, filter), inside]))
+      .orderBy(sql`a.location <-> ${centre}`)
+      .orderBy('a.id')
+      .limit(limit)
+      .execute();
+    const total = await this.#db
+      .selectFrom('accounts as a')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where((eb) => eb.and([filterExpression(eb as unknown as Eb, orgId, filter), inside]))
+      .executeTakeFirstOrThrow();
+    return { items: rows.map((r) => ({ ...toRecord(r as Row), distanceMeters: Number(r.distance_m) })), total: Number(total.n) };
+  }
+
+  /**
+   * Accounts within `widthMeters` of a line (a route's corridor), in order along the line, with their
+   * distance to the line and how far along it they lie.
+   */
+  async alongLine(
+    orgId: string,
+    filter: AccountFilter,
+    geojson: string,
+    widthMeters: number,
+    limit: number,
+  ): Promise<{ items: (AccountRecord & { distanceMeters: number; alongMeters: number })[]; total: number }> {
+    const line = sql`ST_SetSRID(ST_GeomFromGeoJSON(${geojson}), 4326)`;
+    const near = sql<SqlBool>`ST_DWithin(a.location, ${line}::geography, ${widthMeters}, false)`;
+    const rows = await this.#select()
+      .select([
+        sql<number>`ST_Distance(a.location, ${line}::geography, false)`.as('distance_m'),
+        sql<number>`ST_LineLocatePoint(${line}, a.location::geometry) * ST_Length(${line}::geography, false)`.as('along_m'),
+      ])
+      .where((eb) => eb.and([filterExpression(eb as unknown as Eb, orgId, filter), near]))
+      .orderBy('along_m')
+      .orderBy('a.id')
+      .limit(limit)
+      .execute();
+    const total = await this.#db
+      .selectFrom('accounts as a')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where((eb) => eb.and([filterExpression(eb as unknown as Eb, orgId, filter), near]))
+      .executeTakeFirstOrThrow();
+    return {
+      items: rows.map((r) => ({ ...toRecord(r as Row), distanceMeters: Number(r.distance_m), alongMeters: Number(r.along_m) })),
+      total: Number(total.n),
+    };
+  }
+
+  /**
+   * Why a GeoJSON geometry is not usable as a search area, or null when it is: PostGIS's own validity
+   * check (self-intersection, with the place where it happens).
+   */
+  async checkGeometry(geojson: string): Promise<{ reason: string; at: { lng: number; lat: number } | null } | null> {
+    const result = await sql<{ valid: boolean; reason: string | null; lng: number | null; lat: number | null }>`
+      with g as (select ST_IsValidDetail(ST_SetSRID(ST_GeomFromGeoJSON(${geojson}), 4326)) as d)
+      select (d).valid as valid, (d).reason as reason, ST_X((d).location) as lng, ST_Y((d).location) as lat from g`.execute(this.#db);
+    const row = result.rows[0];
+    if (!row || row.valid) return null;
+    return { reason: row.reason ?? 'invalid geometry', at: row.lng === null || row.lat === null ? null : { lng: Number(row.lng), lat: Number(row.lat) } };
+  }
+
+  /** Owner and tags of many accounts at once; returns how many rows changed. */
+  async bulkUpdate(
+    orgId: string,
+    ids: readonly string[],
+    change: { ownerId?: string | null; addTags?: readonly string[]; removeTags?: readonly string[] },
+    onlyOwnedBy?: string,
+  ): Promise<number> {
+    if (ids.length === 0) return 0;
+    const add = [...(change.addTags ?? [])];
+    const remove = [...(change.removeTags ?? [])];
+    let query = this.#db
+      .updateTable('accounts')
+      .set({
+        ...(change.ownerId === undefined ? {} : { owner_id: change.ownerId }),
+        ...(add.length || remove.length
+          ? {
+              // remove first, then append the new tags that are not there yet, keeping the order
+              tags: sql`(select coalesce(array_agg(t order by o), '{}') from unnest(array(
+                select x from unnest(tags) as x where x <> all(${sql.val(remove)}::text[])
+                union all select y from unnest(${sql.val(add)}::text[]) as y where y <> all(tags) and y <> all(${sql.val(remove)}::text[])
+              )) with ordinality as u(t, o))`,
+            }
+          : {}),
+        updated_at: new Date(),
+      } as never)
+      .where('org_id', '=', orgId)
+      .where('id', 'in', [...ids]);
+    if (onlyOwnedBy !== undefined) query = query.where('owner_id', '=', onlyOwnedBy);
+    const result = await query.executeTakeFirst();
+    return Number(result.numUpdatedRows);
   }
 
   /** How well the organisation's accounts are placed: counts by precision, source and score. */
