@@ -60,3 +60,26 @@ export const toTravelMatrix = (result: MatrixResult): TravelMatrix => {
     details: { provider: result.provider, unreachable: result.unreachable, pairs },
   });
 };
+
+/**
+ * Rounds durations to the second and distances to the metre, and makes a pair unreachable in both
+ * matrices when either engine value is missing, then counts the unreachable pairs.
+ */
+export const finishMatrix = (provider: string, durations: (number | null)[][], distances: (number | null)[][]): MatrixResult => {
+  let unreachable = 0;
+  durations.forEach((row, i) => {
+    const drow = distances[i];
+    row.forEach((t, j) => {
+      const d = drow?.[j] ?? null;
+      if (t === null || d === null) {
+        row[j] = null;
+        if (drow) drow[j] = null;
+        unreachable++;
+      } else {
+        row[j] = Math.round(t);
+        if (drow) drow[j] = Math.round(d);
+      }
+    });
+  });
+  return { provider, durations, distances, unreachable };
+};
