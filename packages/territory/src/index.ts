@@ -1,1 +1,6 @@
-export {};
+export * from './design.ts';
+export * from './graph.ts';
+export * from './measures.ts';
+export * from './metrics.ts';
+export * from './types.ts';
+export * from './exact.ts';
