@@ -24,7 +24,10 @@ const chunks = (n: number, size: number): number[][] => {
 export const planLocationBlocks = (nSources: number, nDestinations: number | undefined, maxLocations: number): MatrixBlock[] => {
   if (nDestinations === undefined) {
     if (nSources === 0) return [];
-    if (nSources <= maxLocations) return [{ rows: range(0, nSources), cols: range(0, nSources) }];
+    if (nSources <= maxLocations) {
+      const all = range(0, nSources);
+      return [{ rows: all, cols: all }];
+    }
     const parts = chunks(nSources, Math.floor(maxLocations / 2));
     const blocks: MatrixBlock[] = [];
     for (let a = 0; a < parts.length; a++) {
