@@ -64,7 +64,8 @@ export interface ParsedAddress {
 
 // ---------------------------------------------------------------- normalisation of streets
 
-const STREET_TYPES: Readonly<Record<string, string>> = {
+/** French street types: abbreviation or word (lower case, no accents) → label ('bd' → 'Boulevard'). */
+export const STREET_TYPES: Readonly<Record<string, string>> = {
   r: 'Rue', rue: 'Rue', av: 'Avenue', ave: 'Avenue', avenue: 'Avenue', bd: 'Boulevard', bld: 'Boulevard', bvd: 'Boulevard',
   boul: 'Boulevard', boulevard: 'Boulevard', pl: 'Place', place: 'Place', chem: 'Chemin', ch: 'Chemin', chemin: 'Chemin',
   rte: 'Route', route: 'Route', imp: 'Impasse', impasse: 'Impasse', all: 'Allée', allee: 'Allée', allees: 'Allées',

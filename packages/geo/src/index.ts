@@ -1,3 +1,4 @@
+export * from './addresses/index.ts';
 export * from './attribution.ts';
 export * from './boundaries.ts';
 export * from './communes.ts';

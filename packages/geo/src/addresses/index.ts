@@ -1,0 +1,4 @@
+export { addressMatchToFeature, matchAddressPoints, parseStreetAddress, splitHouseNumber, type AddressMatch, type AddressMatchMethod, type MatchAddressOptions, type ParsedStreetAddress } from './match.ts';
+export { BAN_COLUMNS, OPENADDRESSES_COLUMNS, detectAddressFileFormat, readAddressFile, readBanCsv, readOpenAddressesCsv, type AddressFileInput } from './read.ts';
+export { normalizeStreetKey, streetSimilarity } from './street-key.ts';
+export * from './types.ts';
