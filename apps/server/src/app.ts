@@ -22,6 +22,10 @@ import { AccountsService } from './features/accounts/accounts.service.ts';
 import { accountsRoutes } from './features/accounts/accounts.routes.ts';
 import { geoRoutes } from './features/geo/geo.routes.ts';
 import { gazetteerGeocoder } from './features/geo/address-geocoder.ts';
+import { AroundService } from './features/accounts/around.service.ts';
+import { geocodeRoutes } from './features/geo/geocode.routes.ts';
+import { gazetteerLocator } from './features/geo/text-locator.ts';
+import { estimatedDriveSeconds, radiusForDriveSeconds } from './features/geo/drive-time.ts';
 
 export interface AppDeps {
   readonly handle: DbHandle;
@@ -50,6 +54,7 @@ export const buildApp = async ({ handle, config, logger = true }: AppDeps): Prom
   const auth = new AuthService({ users: repos.users, sessions: repos.sessions, orgs: repos.orgs, sessionDays: config.sessionDays });
   const users = new UsersService({ users: repos.users, sessions: repos.sessions });
   const accounts = new AccountsService({ accounts: repos.accounts, contacts: repos.contacts, users: repos.users, transaction, geocode: gazetteerGeocoder });
+  const around = new AroundService({ accounts: repos.accounts, locate: gazetteerLocator, drive: { seconds: estimatedDriveSeconds, radiusFor: radiusForDriveSeconds } });
 
   await app.register(swagger, {
     openapi: {
@@ -78,8 +83,9 @@ export const buildApp = async ({ handle, config, logger = true }: AppDeps): Prom
         // onRequest: authentication comes before validation, so an anonymous caller learns nothing but 401.
         secured.addHook('onRequest', requireSession(auth));
         await secured.register(usersRoutes, { prefix: '/users', users });
-        await secured.register(accountsRoutes, { prefix: '/accounts', accounts });
+        await secured.register(accountsRoutes, { prefix: '/accounts', accounts, around });
         await secured.register(geoRoutes, { prefix: '/geo' });
+        await secured.register(geocodeRoutes, { prefix: '/geocode' });
       });
     },
     { prefix: '/api/v1' },

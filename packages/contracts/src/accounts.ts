@@ -125,6 +125,8 @@ export const AccountDto = Type.Object({
   openingHours: OpeningHoursSchema,
   preferredVisitDays: Type.Array(WeekdaySchema),
   notes: Type.String(),
+  /** Last visit (ISO date-time), null = never visited. */
+  lastVisitAt: Nullable(Type.String()),
   createdAt: Type.String(),
   updatedAt: Type.String(),
 });
@@ -195,6 +197,7 @@ export const AccountFilterQuery = {
   geoPrecision: Type.Optional(Type.String({ maxLength: 200, description: 'Comma-separated geocoding precisions; "none" = no location' })),
   geoScoreBelow: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: 'Automatic placements scored below this' })),
   geoManual: Type.Optional(Type.Boolean({ description: 'Only pins placed by hand (true) or only automatic ones (false)' })),
+  notVisitedDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650, description: 'Not visited for at least this many days (never visited included)' })),
 };
 export const AccountListQuery = Type.Object(
   {
@@ -266,3 +269,94 @@ export const RegeocodeResult = Type.Object({
   skipped: Type.Integer(),
 });
 export type RegeocodeResult = Static<typeof RegeocodeResult>;
+
+const Longitude = Type.Number({ minimum: -180, maximum: 180 });
+const Latitude = Type.Number({ minimum: -90, maximum: 90 });
+
+/**
+ * Around a centre — a point (`lng` + `lat`), an account (`accountId`) or an address or town (`address`,
+ * geocoded) — within `radiusKm` or within `minutes` of estimated driving; with the list's filters.
+ */
+export const AccountAroundQuery = Type.Object(
+  {
+    ...AccountFilterQuery,
+    lng: Type.Optional(Longitude),
+    lat: Type.Optional(Latitude),
+    accountId: Type.Optional(Uuid),
+    address: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    radiusKm: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 500 })),
+    minutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 600 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 2000, default: 200 })),
+  },
+  { additionalProperties: false },
+);
+export type AccountAroundQuery = Static<typeof AccountAroundQuery>;
+
+export const AccountNearDto = Type.Object({
+  ...AccountDto.properties,
+  /** Great-circle distance to the centre (around, polygon) or to the line (corridor), metres. */
+  distanceMeters: Type.Number(),
+  /** Estimated driving time from the centre (searches by minutes), seconds. */
+  durationSeconds: Nullable(Type.Integer()),
+  /** Position along the line from its start (corridor searches), metres. */
+  alongMeters: Nullable(Type.Number()),
+});
+export type AccountNearDto = Static<typeof AccountNearDto>;
+
+export const AccountAround = Type.Object({
+  centre: Type.Object({ lng: Type.Number(), lat: Type.Number(), label: Type.String() }),
+  /** The search radius, metres (for `minutes`, the farthest straight-line distance that can be within them). */
+  radiusMeters: Type.Number(),
+  minutes: Nullable(Type.Integer()),
+  items: Type.Array(AccountNearDto),
+  /** Every matching account, beyond `limit` too. */
+  total: Type.Integer(),
+});
+export type AccountAround = Static<typeof AccountAround>;
+
+const Position = Type.Tuple([Longitude, Latitude]);
+const Ring = Type.Array(Position, { minItems: 4, maxItems: 10000 });
+export const SearchGeometry = Type.Union([
+  Type.Object({ type: Type.Literal('Polygon'), coordinates: Type.Array(Ring, { minItems: 1, maxItems: 100 }) }, { additionalProperties: false }),
+  Type.Object(
+    { type: Type.Literal('MultiPolygon'), coordinates: Type.Array(Type.Array(Ring, { minItems: 1, maxItems: 100 }), { minItems: 1, maxItems: 100 }) },
+    { additionalProperties: false },
+  ),
+  Type.Object({ type: Type.Literal('LineString'), coordinates: Type.Array(Position, { minItems: 2, maxItems: 20000 }) }, { additionalProperties: false }),
+]);
+export type SearchGeometry = Static<typeof SearchGeometry>;
+
+/** Inside a polygon drawn on the map, or within `widthKm` of a line (a route's corridor). */
+export const AccountWithinBody = Type.Object(
+  {
+    geometry: SearchGeometry,
+    /** Corridor half-width for a line: an account at most this far from it is in. Required for a line. */
+    widthKm: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100 })),
+    filter: Type.Optional(Type.Object(AccountFilterQuery, { additionalProperties: false })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, default: 500 })),
+  },
+  { additionalProperties: false },
+);
+export type AccountWithinBody = Static<typeof AccountWithinBody>;
+
+export const AccountWithin = Type.Object({ items: Type.Array(AccountNearDto), total: Type.Integer() });
+export type AccountWithin = Static<typeof AccountWithin>;
+
+/** One change applied to a selection (e.g. made with the lasso): owner and/or tags. */
+export const BulkAccountsBody = Type.Object(
+  {
+    ids: Type.Array(Uuid, { minItems: 1, maxItems: 5000, uniqueItems: true }),
+    ownerId: Type.Optional(Nullable(Uuid)),
+    addTags: Type.Optional(Type.Array(Tag, { maxItems: 50, uniqueItems: true })),
+    removeTags: Type.Optional(Type.Array(Tag, { maxItems: 50, uniqueItems: true })),
+  },
+  { additionalProperties: false },
+);
+export type BulkAccountsBody = Static<typeof BulkAccountsBody>;
+
+export const BulkAccountsResult = Type.Object({
+  updated: Type.Integer(),
+  /** Ids that are not accounts of the organisation, or that the caller may not change. */
+  skipped: Type.Integer(),
+});
+export type BulkAccountsResult = Static<typeof BulkAccountsResult>;

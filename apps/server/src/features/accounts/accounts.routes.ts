@@ -1,5 +1,11 @@
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import {
+  AccountAround,
+  AccountAroundQuery,
+  AccountWithin,
+  AccountWithinBody,
+  BulkAccountsBody,
+  BulkAccountsResult,
   AccountDetailDto,
   AccountList,
   AccountListQuery,
@@ -21,8 +27,9 @@ import {
 } from '@geocrm/contracts';
 import { actorOf } from '../../http/auth-context.ts';
 import type { AccountsService } from './accounts.service.ts';
+import type { AroundService } from './around.service.ts';
 
-export const accountsRoutes: FastifyPluginCallbackTypebox<{ accounts: AccountsService }> = (app, { accounts }, done) => {
+export const accountsRoutes: FastifyPluginCallbackTypebox<{ accounts: AccountsService; around: AroundService }> = (app, { accounts, around }, done) => {
   const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
   const tags = ['accounts'];
 
@@ -36,6 +43,38 @@ export const accountsRoutes: FastifyPluginCallbackTypebox<{ accounts: AccountsSe
       // Already JSON text (shape AccountMap), built by the database: sent as is, not re-serialized.
       const body: unknown = await accounts.mapJson(actorOf(request), request.query);
       return reply.serializer((payload) => payload as string).type('application/json; charset=utf-8').send(body as AccountMap);
+    },
+  );
+  app.get(
+    '/around',
+    {
+      schema: {
+        tags,
+        summary: 'Accounts around a point, an account or an address: within radiusKm, or within minutes of estimated driving; nearest first, with the distance',
+        querystring: AccountAroundQuery,
+        response: { 200: AccountAround, ...errors },
+      },
+    },
+    async (request) => around.around(actorOf(request), request.query),
+  );
+  app.post(
+    '/within',
+    {
+      schema: {
+        tags,
+        summary: 'Accounts inside a GeoJSON polygon (lasso), or within widthKm of a line (a route corridor, in order along it), with their distance',
+        body: AccountWithinBody,
+        response: { 200: AccountWithin, ...errors },
+      },
+    },
+    async (request) => around.within(actorOf(request), request.body),
+  );
+  app.post(
+    '/bulk',
+    { schema: { tags, summary: 'Change the owner and/or tags of a selection of accounts', body: BulkAccountsBody, response: { 200: BulkAccountsResult, ...errors } } },
+    async (request) => {
+      const actor = actorOf(request);
+      return around.bulk(actor, request.body, (ownerId) => accounts.checkOwner(actor, ownerId));
     },
   );
   app.get('/geo-quality', { schema: { tags, summary: 'Geocoding quality: counts by precision, source and score', response: { 200: GeoQualityDto, ...errors } } }, async (request) =>

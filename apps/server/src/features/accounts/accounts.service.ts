@@ -70,6 +70,7 @@ export const toAccountDto = (a: AccountRecord): AccountDto => ({
   openingHours: { weekly: a.openingHours.weekly, exceptions: a.openingHours.exceptions.map((e) => ({ ...e, intervals: [...e.intervals] })) } as AccountDto['openingHours'],
   preferredVisitDays: a.preferredVisitDays,
   notes: a.notes,
+  lastVisitAt: a.lastVisitAt?.toISOString() ?? null,
   createdAt: a.createdAt.toISOString(),
   updatedAt: a.updatedAt.toISOString(),
 });
@@ -118,6 +119,7 @@ export const parseFilter = (query: AccountMapQuery): AccountFilter => {
     ...(geoPrecisions ? { geoPrecisions } : {}),
     ...(query.geoScoreBelow === undefined ? {} : { geoScoreBelow: query.geoScoreBelow }),
     ...(query.geoManual === undefined ? {} : { geoManual: query.geoManual }),
+    ...(query.notVisitedDays === undefined ? {} : { notVisitedDays: query.notVisitedDays }),
     ...(kinds ? { kinds } : {}),
     ...(statuses ? { statuses } : {}),
     ...(ownerId === undefined ? {} : { ownerId }),
@@ -178,7 +180,8 @@ export class AccountsService {
     return { ...toAccountDto(account), contacts: contacts.map(toContactDto) };
   }
 
-  async #checkOwner(actor: Actor, ownerId: string | null | undefined): Promise<void> {
+  /** The owner must be a user of the organisation; a field role may only name themselves. */
+  async checkOwner(actor: Actor, ownerId: string | null | undefined): Promise<void> {
     if (ownerId === undefined || ownerId === null) return;
     if (isFieldRole(actor) && ownerId !== actor.userId) throw new AppError('FORBIDDEN', 'You can only assign accounts to yourself');
     const owner = await this.#users.get(actor.orgId, ownerId);
@@ -195,7 +198,7 @@ export class AccountsService {
 
   async create(actor: Actor, body: CreateAccountBody): Promise<AccountDetailDto> {
     const ownerId = body.ownerId === undefined ? (isFieldRole(actor) ? actor.userId : null) : body.ownerId;
-    await this.#checkOwner(actor, ownerId);
+    await this.checkOwner(actor, ownerId);
     const { contacts = [], location, ...rest } = body;
     const address = body.address ?? EMPTY_ADDRESS;
     // A pin given by a person wins; otherwise the address is geocoded (offline gazetteer by default).
@@ -214,7 +217,7 @@ export class AccountsService {
     const current = await this.#editable(actor, id);
     if (body.ownerId !== undefined && body.ownerId !== current.ownerId) {
       if (isFieldRole(actor)) throw new AppError('FORBIDDEN', 'Only a manager can reassign an account');
-      await this.#checkOwner(actor, body.ownerId);
+      await this.checkOwner(actor, body.ownerId);
     }
     const { location, ...rest } = body;
     let placement: Pick<AccountWrite, 'location' | 'geo'> = {};

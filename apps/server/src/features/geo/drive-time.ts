@@ -1,0 +1,29 @@
+import { lngLat } from '@geocrm/domain';
+import { estimateTrip } from '@geocrm/geo';
+
+/** Estimated driving between two points (great-circle × circuity at banded speeds), seconds. */
+export const estimatedDriveSeconds = (a: { lng: number; lat: number }, b: { lng: number; lat: number }): number =>
+  estimateTrip(lngLat(a.lng, a.lat), lngLat(b.lng, b.lat)).durationS;
+
+const cache = new Map<number, number>();
+
+/**
+ * The largest great-circle distance (metres) whose estimated drive takes at most `seconds`: the
+ * estimate grows with distance, so "within N minutes" is a radius search with this radius.
+ */
+export const radiusForDriveSeconds = (seconds: number): number => {
+  const known = cache.get(seconds);
+  if (known !== undefined) return known;
+  const origin = lngLat(0, 0);
+  // along the equator one degree of longitude is ≈ 111.2 km: bisection on the distance
+  const secondsAt = (metres: number): number => estimateTrip(origin, lngLat(metres / 111_195, 0)).durationS;
+  let low = 0;
+  let high = 20_000_000 / 2;
+  for (let i = 0; i < 60 && high - low > 1; i++) {
+    const mid = (low + high) / 2;
+    if (secondsAt(mid) <= seconds) low = mid;
+    else high = mid;
+  }
+  cache.set(seconds, low);
+  return low;
+};
