@@ -22,6 +22,8 @@ import { AccountsService } from './features/accounts/accounts.service.ts';
 import { accountsRoutes } from './features/accounts/accounts.routes.ts';
 import { geoRoutes } from './features/geo/geo.routes.ts';
 import { gazetteerGeocoder } from './features/geo/address-geocoder.ts';
+import { createImportsFeature } from './features/imports/imports.feature.ts';
+import { exportsRoutes, importsRoutes } from './features/imports/imports.routes.ts';
 import { AroundService } from './features/accounts/around.service.ts';
 import { geocodeRoutes } from './features/geo/geocode.routes.ts';
 import { gazetteerLocator } from './features/geo/text-locator.ts';
@@ -29,7 +31,7 @@ import { estimatedDriveSeconds, radiusForDriveSeconds } from './features/geo/dri
 
 export interface AppDeps {
   readonly handle: DbHandle;
-  readonly config: Pick<Config, 'cookieSecure' | 'sessionDays' | 'loginRateLimit' | 'logLevel' | 'webDist'>;
+  readonly config: Pick<Config, 'cookieSecure' | 'sessionDays' | 'loginRateLimit' | 'logLevel' | 'webDist'> & Partial<Pick<Config, 'dataDir'>>;
   /** Pass false to silence request logs (tests). */
   readonly logger?: boolean;
 }
@@ -54,6 +56,7 @@ export const buildApp = async ({ handle, config, logger = true }: AppDeps): Prom
   const auth = new AuthService({ users: repos.users, sessions: repos.sessions, orgs: repos.orgs, sessionDays: config.sessionDays });
   const users = new UsersService({ users: repos.users, sessions: repos.sessions });
   const accounts = new AccountsService({ accounts: repos.accounts, contacts: repos.contacts, users: repos.users, transaction, geocode: gazetteerGeocoder });
+  const imports = createImportsFeature(app, { repos, transaction, geocode: gazetteerGeocoder, dataDir: config.dataDir });
   const around = new AroundService({ accounts: repos.accounts, locate: gazetteerLocator, drive: { seconds: estimatedDriveSeconds, radiusFor: radiusForDriveSeconds } });
 
   await app.register(swagger, {
@@ -84,6 +87,8 @@ export const buildApp = async ({ handle, config, logger = true }: AppDeps): Prom
         secured.addHook('onRequest', requireSession(auth));
         await secured.register(usersRoutes, { prefix: '/users', users });
         await secured.register(accountsRoutes, { prefix: '/accounts', accounts, around });
+        await secured.register(importsRoutes, { prefix: '/imports', imports: imports.service });
+        await secured.register(exportsRoutes, { prefix: '/exports', exporter: imports.exporter });
         await secured.register(geoRoutes, { prefix: '/geo' });
         await secured.register(geocodeRoutes, { prefix: '/geocode' });
       });

@@ -2,3 +2,4 @@ export * from './common.ts';
 export * from './auth.ts';
 export * from './accounts.ts';
 export * from './geo.ts';
+export * from './imports.ts';

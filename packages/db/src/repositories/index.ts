@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
 import { AccountsRepository } from './accounts.repository.ts';
 import { ContactsRepository } from './contacts.repository.ts';
+import { ImportsRepository } from './imports.repository.ts';
 import { OrgsRepository } from './orgs.repository.ts';
 import { SessionsRepository } from './sessions.repository.ts';
 import { UsersRepository } from './users.repository.ts';
@@ -12,6 +13,7 @@ export interface Repositories {
   readonly sessions: SessionsRepository;
   readonly accounts: AccountsRepository;
   readonly contacts: ContactsRepository;
+  readonly imports: ImportsRepository;
 }
 
 export const createRepositories = (db: Kysely<Database>): Repositories => ({
@@ -20,6 +22,7 @@ export const createRepositories = (db: Kysely<Database>): Repositories => ({
   sessions: new SessionsRepository(db),
   accounts: new AccountsRepository(db),
   contacts: new ContactsRepository(db),
+  imports: new ImportsRepository(db),
 });
 
 /** Runs `work` with repositories bound to one transaction: all of it lands, or none. */

@@ -1,0 +1,161 @@
+import { PassThrough, Readable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import type { AccountFilter, AccountRecord, AccountsRepository, ImportsRepository, UsersRepository } from '@geocrm/db';
+import type { AccountExportQuery, AccountMapQuery, ExportFormat } from '@geocrm/contracts';
+import type { Actor } from '../auth/auth.service.ts';
+import { parseFilter } from '../accounts/accounts.service.ts';
+
+const PAGE = 2000;
+
+/** Column headers chosen so that an exported file imports back with every column recognised. */
+const HEADERS = [
+  'External ID',
+  'Name',
+  'Kind',
+  'Status',
+  'Address',
+  'Address line 2',
+  'Postcode',
+  'City',
+  'Country',
+  'Phone',
+  'Email',
+  'Website',
+  'Latitude',
+  'Longitude',
+  'Tags',
+  'Notes',
+  'Owner email',
+  'Geocoding precision',
+  'GeoCRM id',
+  'Updated at',
+] as const;
+
+type Cell = string | number | null;
+
+const cells = (a: AccountRecord, externalId: string | undefined, ownerEmail: string | undefined): Cell[] => [
+  externalId ?? '',
+  a.name,
+  a.kind,
+  a.status,
+  a.address.line1,
+  a.address.line2,
+  a.address.postcode,
+  a.address.city,
+  a.address.country,
+  a.phone ?? '',
+  a.email ?? '',
+  a.website ?? '',
+  a.location ? a.location.lat : null,
+  a.location ? a.location.lng : null,
+  a.tags.join(', '),
+  a.notes,
+  ownerEmail ?? '',
+  a.location ? (a.geo.precision ?? '') : '',
+  a.id,
+  a.updatedAt.toISOString(),
+];
+
+const csvCell = (value: Cell): string => {
+  if (value === null) return '';
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+};
+
+/** Exports the accounts matching the list's filters as CSV, XLSX or GeoJSON, streamed page by page. */
+export class AccountExporter {
+  readonly #accounts: AccountsRepository;
+  readonly #imports: ImportsRepository;
+  readonly #users: UsersRepository;
+  constructor(deps: { accounts: AccountsRepository; imports: ImportsRepository; users: UsersRepository }) {
+    this.#accounts = deps.accounts;
+    this.#imports = deps.imports;
+    this.#users = deps.users;
+  }
+
+  /** Every matching account, in pages, with its external id and its owner's e-mail. */
+  async *#records(actor: Actor, filter: AccountFilter): AsyncGenerator<{ account: AccountRecord; externalId: string | undefined; ownerEmail: string | undefined }[]> {
+    const emails = new Map((await this.#users.list(actor.orgId)).map((u) => [u.id, u.email]));
+    let after: { value: string; id: string } | undefined;
+    for (;;) {
+      const page = await this.#accounts.list(actor.orgId, filter, { sort: 'name', descending: false, limit: PAGE, ...(after ? { after } : {}) });
+      const externalIds = await this.#imports.externalIdsOf(actor.orgId, page.items.map((a) => a.id));
+      yield page.items.map((account) => ({ account, externalId: externalIds.get(account.id), ownerEmail: account.ownerId ? emails.get(account.ownerId) : undefined }));
+      if (!page.lastKey) return;
+      after = page.lastKey;
+    }
+  }
+
+  export(actor: Actor, query: AccountExportQuery): { contentType: string; fileName: string; body: Readable } {
+    const stamp = new Date().toISOString().slice(0, 10);
+    const { format, ...filterQuery }: { format: ExportFormat } & AccountMapQuery = query;
+    // Parsed now, so that a bad filter is a 400 and not a broken download.
+    const filter = parseFilter(filterQuery);
+    if (format === 'xlsx') {
+      return { contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', fileName: `accounts-${stamp}.xlsx`, body: this.#xlsx(actor, filter) };
+    }
+    const records = this.#records(actor, filter);
+    if (format === 'geojson') {
+      async function* geojson(): AsyncGenerator<string> {
+        yield '{"type":"FeatureCollection","features":[';
+        let first = true;
+        for await (const page of records) {
+          const parts = page.map(({ account: a, externalId, ownerEmail }) =>
+            JSON.stringify({
+              type: 'Feature',
+              id: a.id,
+              geometry: a.location ? { type: 'Point', coordinates: [a.location.lng, a.location.lat] } : null,
+              properties: {
+                externalId: externalId ?? null,
+                name: a.name,
+                kind: a.kind,
+                status: a.status,
+                address: a.address,
+                phone: a.phone,
+                email: a.email,
+                website: a.website,
+                tags: a.tags,
+                notes: a.notes,
+                ownerEmail: ownerEmail ?? null,
+                geo: a.geo,
+                updatedAt: a.updatedAt.toISOString(),
+              },
+            }),
+          );
+          if (parts.length === 0) continue;
+          yield (first ? '\n' : ',\n') + parts.join(',\n');
+          first = false;
+        }
+        yield '\n]}\n';
+      }
+      return { contentType: 'application/geo+json', fileName: `accounts-${stamp}.geojson`, body: Readable.from(geojson()) };
+    }
+    async function* csv(): AsyncGenerator<string> {
+      yield `\uFEFF${HEADERS.map(csvCell).join(',')}\r\n`;
+      for await (const page of records) {
+        if (page.length === 0) continue;
+        yield page.map(({ account, externalId, ownerEmail }) => cells(account, externalId, ownerEmail).map(csvCell).join(',')).join('\r\n') + '\r\n';
+      }
+    }
+    return { contentType: 'text/csv; charset=utf-8', fileName: `accounts-${stamp}.csv`, body: Readable.from(csv()) };
+  }
+
+  #xlsx(actor: Actor, filter: AccountFilter): Readable {
+    const out = new PassThrough();
+    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
+    const sheet = workbook.addWorksheet('Accounts');
+    void (async () => {
+      try {
+        sheet.addRow([...HEADERS]).commit();
+        for await (const page of this.#records(actor, filter)) {
+          for (const { account, externalId, ownerEmail } of page) sheet.addRow(cells(account, externalId, ownerEmail)).commit();
+        }
+        sheet.commit();
+        await workbook.commit();
+      } catch (error) {
+        out.destroy(error instanceof Error ? error : new Error(String(error)));
+      }
+    })();
+    return out;
+  }
+}
