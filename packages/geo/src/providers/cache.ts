@@ -1,7 +1,7 @@
 import { isAppError, type AppErrorCode } from '@geocrm/domain';
 import { AppError } from '@geocrm/domain';
 import { normalizePlaceName } from '../normalize.ts';
-import type { GeocodeQuery, GeocoderProvider, ProviderGeocodeResult } from './types.ts';
+import type { GeocodeQuery, GeocoderProvider, ProviderGeocodeOptions, ProviderGeocodeResult } from './types.ts';
 
 /**
  * What the cache keeps for one key. Times are epoch milliseconds (store them as timestamptz);
@@ -81,7 +81,8 @@ const shelvedError = (entry: Extract<CachedEntry, { kind: 'failure' }>, provider
  * A provider whose answers go through `cache`: a fresh result is returned without a call; a
  * failed address is not asked again before its `retryAfter` — a cached `not-found` resolves to an
  * empty collection, a cached `error` rejects with UNAVAILABLE / RATE_LIMITED (`details.cached`).
- * Calls cancelled by the caller's signal are not recorded. `reverse` is not cached.
+ * Calls cancelled by the caller's signal are not recorded; concurrent calls for one key (without
+ * a signal) share one provider call. `reverse` is not cached.
  */
 export const withCache = (provider: GeocoderProvider, cache: GeocodeCache, options: CacheOptions = {}): GeocoderProvider => {
   const ttl = options.ttl ?? 90 * DAY;
@@ -106,9 +107,7 @@ export const withCache = (provider: GeocoderProvider, cache: GeocodeCache, optio
     });
   };
 
-  const geocode: GeocoderProvider['geocode'] = async (query, opts = {}) => {
-    const limit = opts.limit ?? 5;
-    const key = geocodeCacheKey(provider.name, query, limit);
+  const lookup = async (key: string, query: GeocodeQuery, opts: ProviderGeocodeOptions): Promise<ProviderGeocodeResult> => {
     const entry = await cache.get(key);
     const t = now();
     if (entry?.kind === 'result' && entry.expiresAt > t) return entry.result;
@@ -126,6 +125,19 @@ export const withCache = (provider: GeocoderProvider, cache: GeocodeCache, optio
     if (result.features.length === 0) await fail(key, entry, 'not-found');
     else await cache.set(key, { kind: 'result', result, storedAt: now(), expiresAt: now() + ttl });
     return result;
+  };
+
+  // The same address asked twice at once (a batch with duplicates) makes one call.
+  const inFlight = new Map<string, Promise<ProviderGeocodeResult>>();
+  const geocode: GeocoderProvider['geocode'] = (query, opts = {}) => {
+    const key = geocodeCacheKey(provider.name, query, opts.limit ?? 5);
+    // A call with its own signal is not shared: aborting it must not fail the others.
+    if (opts.signal) return lookup(key, query, opts);
+    const pending = inFlight.get(key);
+    if (pending) return pending;
+    const call = lookup(key, query, opts).finally(() => inFlight.delete(key));
+    inFlight.set(key, call);
+    return call;
   };
 
   return { name: provider.name, geocode, ...(provider.reverse ? { reverse: provider.reverse.bind(provider) } : {}) };

@@ -278,6 +278,14 @@ describe('withCache', () => {
     expect([...cache.entries.keys()]).toEqual([geocodeCacheKey('ban', '18 rue roger salengro 59217 cattenieres', 5)]);
   });
 
+  it('makes one call for the same address asked twice at once', async () => {
+    const srv = await startServer(json('ban-search.json'));
+    const ban = withCache(createBanProvider({ baseUrl: srv.url }), createMemoryGeocodeCache());
+    const [a, b] = await Promise.all([ban.geocode('18 rue Roger Salengro 59217 Cattenières'), ban.geocode('18 RUE ROGER SALENGRO 59217 CATTENIERES')]);
+    expect(srv.requests).toHaveLength(1);
+    expect(b).toBe(a);
+  });
+
   it('calls again once the answer expired', async () => {
     const srv = await startServer(json('ban-search.json'));
     let now = 1_000_000;
