@@ -185,6 +185,14 @@ describe('OSRM matrix provider', () => {
     expect(rect.details).toMatchObject({ destinationIndex: 0 });
   });
 
+  it('reports a wrong base URL (404 page) as UNAVAILABLE, without retrying', async () => {
+    const s = await serve(() => ({ status: 404, body: '<html>Not Found</html>' }));
+    const error = await errorOf(createOsrmMatrixProvider({ baseUrl: `${s.url}/osrm` }).matrix([paris, lyon]));
+    expect(s.requests).toHaveLength(1);
+    expect(error.code).toBe('UNAVAILABLE');
+    expect(error.message).toBe('OSRM refused the travel matrix request (HTTP 404): <html>Not Found</html>');
+  });
+
   it('treats a 200 that is not an Ok table as UNAVAILABLE', async () => {
     const s = await serve((_, index) => (index === 0 ? { body: '<html>proxy login</html>' } : { body: { code: 'Ok', durations: [[0]] } }));
     const provider = createOsrmMatrixProvider({ baseUrl: s.url });
