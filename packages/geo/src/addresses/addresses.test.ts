@@ -41,7 +41,7 @@ describe('normalizeStreetKey', () => {
     expect(sim('rue de la Gare', 'rue Gare')).toBeGreaterThanOrEqual(0.95);
     expect(sim('Roger Salengro', 'rue Roger Salengro')).toBeGreaterThanOrEqual(0.9);
     expect(sim('rue du 8 Mai', 'Rue du 8 Mai 1945')).toBe(0.9);
-    expect(sim('rue Jean Jaurès', 'avenue Jean Jaurès')).toBe(0.8);
+    expect(sim('rue Jean Jaurès', 'avenue Jean Jaurès')).toBe(0.75);
     expect(sim('rue des Lilas', 'rue des Tilleuls')).toBeLessThan(0.75);
   });
 });
@@ -160,7 +160,7 @@ describe('matching', () => {
   it('keeps to the commune of the query and ranks an exact street first', () => {
     expect(matchAddressPoints('18 rue Roger Salengro 59000 Lille', points)).toEqual([]);
     expect(matchAddressPoints('47 rue Jean Jaurès 59233 Maing', points)[0]).toMatchObject({ method: 'exact', score: 1 });
-    expect(matchAddressPoints('47 av Jean Jaurès 59233 Maing', points)[0]).toMatchObject({ method: 'exact', score: 0.8 });
+    expect(matchAddressPoints('47 av Jean Jaurès 59233 Maing', points)[0]).toMatchObject({ method: 'exact', score: 0.75 });
     expect(matchAddressPoints('5 rue du 8 Mai 59217', points)[0]).toMatchObject({ method: 'exact', street: 'Rue du 8 Mai 1945' });
     expect(matchAddressPoints('3 rue des Lilas 59233 Maing', points)).toEqual([]);
   });

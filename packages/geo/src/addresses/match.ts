@@ -88,7 +88,8 @@ export interface MatchAddressOptions {
   readonly minStreetSimilarity?: number;
 }
 
-const METHOD_FACTOR: Readonly<Record<AddressMatchMethod, number>> = { exact: 1, suffix: 0.95, interpolated: 0.8, nearest: 0.7, street: 1 };
+// Interpolated on the right street beats an exact number on a street of another type (× 0.75).
+const METHOD_FACTOR: Readonly<Record<AddressMatchMethod, number>> = { exact: 1, suffix: 0.95, interpolated: 0.85, nearest: 0.7, street: 1 };
 // A number asked for but none on the street: its middle point, as a guess.
 const STREET_FALLBACK_FACTOR = 0.6;
 const CITY_SIMILARITY = 0.8;
@@ -176,8 +177,14 @@ export const matchAddressPoints = (
   const minSimilarity = options.minStreetSimilarity ?? 0.75;
   if (q.streetKey === '') return [];
   const streets = new Map<string, { locality: number; points: AddressPoint[] }>();
+  const localities = new Map<string, number>();
   for (const p of candidates) {
-    const locality = localityFactor(q, p);
+    const place = `${p.postcode}|${p.cityKey}|${p.oldCityKey ?? ''}`;
+    let locality = localities.get(place);
+    if (locality === undefined) {
+      locality = localityFactor(q, p);
+      localities.set(place, locality);
+    }
     if (locality === 0) continue;
     const key = `${p.streetKey}|${p.postcode}|${p.cityKey}`;
     const group = streets.get(key);

@@ -58,6 +58,22 @@ interface Fields {
   readonly lat: string | undefined;
 }
 
+/** Memoised keys: consecutive rows of a file share their street and commune. */
+const memo = (fn: (s: string) => string, size = 4096): ((s: string) => string) => {
+  const cache = new Map<string, string>();
+  return (s) => {
+    let v = cache.get(s);
+    if (v === undefined) {
+      if (cache.size >= size) cache.clear();
+      v = fn(s);
+      cache.set(s, v);
+    }
+    return v;
+  };
+};
+const streetKeyOf = memo(normalizeStreetKey);
+const placeKeyOf = memo(normalizePlaceName);
+
 const toPoint = (f: Fields, names: { readonly number: string; readonly street: string; readonly lon: string; readonly lat: string; readonly postcode: string; readonly city: string }): RowResult => {
   const numberMatch = NUMBER.exec(`${f.number ?? ''}${f.suffix ? ` ${f.suffix}` : ''}`);
   if (!numberMatch) return { message: f.number?.trim() ? `${names.number} is not a house number: "${f.number.trim()}"` : `${names.number} is empty`, column: names.number };
@@ -82,11 +98,11 @@ const toPoint = (f: Fields, names: { readonly number: string; readonly street: s
       postcode,
       ...(f.cityInsee?.trim() ? { cityInsee: f.cityInsee.trim() } : {}),
       city,
-      ...(oldCity ? { oldCity, oldCityKey: normalizePlaceName(oldCity) } : {}),
+      ...(oldCity ? { oldCity, oldCityKey: placeKeyOf(oldCity) } : {}),
       lng,
       lat,
-      streetKey: normalizeStreetKey(street),
-      cityKey: normalizePlaceName(city),
+      streetKey: streetKeyOf(street),
+      cityKey: placeKeyOf(city),
       ...(f.id?.trim() ? { id: f.id.trim() } : {}),
     },
   };

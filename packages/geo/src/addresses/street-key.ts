@@ -78,7 +78,7 @@ const trigramSimilarity = (a: string, b: string): number => {
 
 const ARTICLES_DROPPED = 0.97;
 const TYPE_MISSING = 0.93;
-const TYPE_DIFFERS = 0.8;
+const TYPE_DIFFERS = 0.75;
 // 'Rue du 8 Mai' for 'Rue du 8 Mai 1945': a name of two words or more that starts the other one.
 const SHORTENED = 0.9;
 const isShortened = (a: { readonly type: string; readonly name: string }, b: { readonly type: string; readonly name: string }): boolean => {
@@ -90,7 +90,7 @@ const similar = (a: string, b: string): number => Math.max(editSimilarity(a, b),
 /**
  * Similarity in [0, 1] of two street keys (from normalizeStreetKey), tolerant of typos (edit
  * distance), word order (trigrams), missing articles (× 0.97) and a type missing on one side
- * (× 0.93), a shortened name ('Rue du 8 Mai' for 'Rue du 8 Mai 1945', 0.9). Two different types ('rue' / 'avenue') weigh more (× 0.8 of the names): they are
+ * (× 0.93), a shortened name ('Rue du 8 Mai' for 'Rue du 8 Mai 1945', 0.9). Two different types ('rue' / 'avenue') weigh more (× 0.75 of the names): they are
  * often two streets, yet the only 'avenue Jean Jaurès' of a town is still found for 'rue Jean Jaurès'.
  */
 export const streetSimilarity = (a: string, b: string): number => {
