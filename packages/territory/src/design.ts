@@ -175,6 +175,7 @@ class Search {
   private readonly tstamp: Int32Array;
   private tstampId = 1;
   private readonly queue: Int32Array;
+  private readonly inQueue: Uint8Array;
 
   constructor(
     graph: AreaGraph,
@@ -229,6 +230,7 @@ class Search {
     this.stamp = new Int32Array(n);
     this.tstamp = new Int32Array(k);
     this.queue = new Int32Array(n);
+    this.inQueue = new Uint8Array(n);
   }
 
   cost(i: number, t: number): number {
@@ -494,6 +496,43 @@ class Search {
       }
       if (changed === 0) return true;
     }
+  }
+
+  /**
+   * Local descent driven by a work list: starts from `seeds`, and re-examines the neighbours of every
+   * area that moves. Much cheaper than a full sweep after a local shake on large graphs.
+   */
+  descendFrom(seeds: readonly number[], stop: () => boolean): boolean {
+    const { off, nb } = this;
+    const inQueue = this.inQueue;
+    const work: number[] = [];
+    const push = (v: number): void => {
+      if (!inQueue[v]) {
+        inQueue[v] = 1;
+        work.push(v);
+      }
+    };
+    for (const v of seeds) {
+      push(v);
+      for (let p = off[v] ?? 0; p < (off[v + 1] ?? 0); p++) push(nb[p] ?? 0);
+    }
+    const cands: number[] = [];
+    let steps = 0;
+    let ok = true;
+    while (work.length > 0) {
+      if ((++steps & 1023) === 0 && stop()) {
+        ok = false;
+        break;
+      }
+      const i = work.pop() ?? 0;
+      inQueue[i] = 0;
+      if (this.tryMove(i, cands) || this.trySwap(i)) {
+        push(i);
+        for (let p = off[i] ?? 0; p < (off[i + 1] ?? 0); p++) push(nb[p] ?? 0);
+      }
+    }
+    for (const v of work) inQueue[v] = 0;
+    return ok;
   }
 
   snapshot(): Snapshot {
@@ -977,10 +1016,12 @@ export const designTerritories = (graph: AreaGraph, options: DesignOptions): Ter
     let local = s.snapshot();
     let sinceBest = 0;
     const cands: number[] = [];
+    const localMode = contiguity && n > 2000;
+    const span = Math.max(2, Math.min(30, Math.round(Math.sqrt(n / k))));
     while (sinceBest < patience && !stop()) {
       rounds++;
       // Shake: a short random walk of feasible moves ignoring the objective.
-      const span = Math.max(2, Math.min(30, Math.round(Math.sqrt(n / k))));
+      const touched: number[] = [];
       let i = Math.floor(random() * n);
       for (let m = 0; m < span; m++) {
         const a = s.terr[i] ?? 0;
@@ -988,22 +1029,36 @@ export const designTerritories = (graph: AreaGraph, options: DesignOptions): Ter
           s.candidates(i, cands);
           if (cands.length > 0) {
             const b = cands[Math.floor(random() * cands.length)] ?? 0;
-            if (s.budgetAllows(i, a, b) && s.canRemove(i)) s.set(i, b);
+            if (s.budgetAllows(i, a, b) && s.canRemove(i)) {
+              s.set(i, b);
+              touched.push(i);
+            }
           }
         }
         const deg = (graph.offsets[i + 1] ?? 0) - (graph.offsets[i] ?? 0);
         i = contiguity && deg > 0 ? (graph.neighbours[(graph.offsets[i] ?? 0) + Math.floor(random() * deg)] ?? 0) : Math.floor(random() * n);
       }
-      if (!settle()) break;
+      if (!(localMode ? s.descendFrom(touched, stop) : settle())) break;
       const snap = s.snapshot();
       if (better(snap, local)) {
+        const significant = snap.V < local.V - 1e-9 || snap.f < local.f - 1e-5 * Math.abs(local.f);
         local = snap;
-        sinceBest = 0;
+        sinceBest = significant ? 0 : sinceBest + 1;
       } else {
         sinceBest++;
         s.load_(local.terr);
-        s.updateCentres();
       }
+      if (localMode && rounds % 50 === 0) {
+        // Move the centres to the new territories, then re-optimise everywhere.
+        if (!settle()) break;
+        local = s.snapshot();
+      }
+    }
+    if (localMode) {
+      s.load_(local.terr);
+      settle();
+      const snap = s.snapshot();
+      if (better(snap, local)) local = snap;
     }
     if (better(local, best)) best = local;
   }
