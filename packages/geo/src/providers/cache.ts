@@ -63,7 +63,7 @@ export interface CacheOptions {
   readonly ttl?: number;
   /** How long an address with no result is not asked again (doubled per consecutive failure, up to `maxFailureTtl`). Default 7 days. */
   readonly failureTtl?: number;
-  /** Same after an error (timeout, 5xx, 429…): shorter, so an outage does not shelve addresses for long. Default min(failureTtl, 15 min); a longer Retry-After wins. */
+  /** Same after an error (timeout, 5xx, 429…): shorter, so an outage does not shelve addresses for long. Default min(failureTtl, 15 min); a longer Retry-After wins. A query the provider rejected (VALIDATION) waits failureTtl. */
   readonly errorTtl?: number;
   /** Cap of the doubling. Default 16 × failureTtl. */
   readonly maxFailureTtl?: number;
@@ -73,14 +73,14 @@ export interface CacheOptions {
 
 /** The error a cached failure rethrows until its `retryAfter`. */
 const shelvedError = (entry: Extract<CachedEntry, { kind: 'failure' }>, provider: string): AppError =>
-  new AppError(entry.code === 'RATE_LIMITED' ? 'RATE_LIMITED' : 'UNAVAILABLE', 'Geocoding this address failed recently; it will be retried later', {
+  new AppError(entry.code === 'RATE_LIMITED' || entry.code === 'VALIDATION' ? entry.code : 'UNAVAILABLE', 'Geocoding this address failed recently; it will be retried later', {
     details: { provider, cached: true, retryAfter: new Date(entry.retryAfter).toISOString(), attempts: entry.attempts },
   });
 
 /**
  * A provider whose answers go through `cache`: a fresh result is returned without a call; a
  * failed address is not asked again before its `retryAfter` — a cached `not-found` resolves to an
- * empty collection, a cached `error` rejects with UNAVAILABLE / RATE_LIMITED (`details.cached`).
+ * empty collection, a cached `error` rejects with UNAVAILABLE / RATE_LIMITED / VALIDATION (`details.cached`).
  * Calls cancelled by the caller's signal are not recorded; concurrent calls for one key (without
  * a signal) share one provider call. `reverse` is not cached.
  */
@@ -93,7 +93,9 @@ export const withCache = (provider: GeocoderProvider, cache: GeocodeCache, optio
 
   const fail = async (key: string, previous: CachedEntry | undefined, reason: 'not-found' | 'error', error?: unknown): Promise<void> => {
     const attempts = previous?.kind === 'failure' ? previous.attempts + 1 : 1;
-    const base = reason === 'not-found' ? failureTtl : errorTtl;
+    // A query the provider rejects (400) will not improve: shelved like an unknown address.
+    const rejected = isAppError(error) && error.code === 'VALIDATION';
+    const base = reason === 'not-found' || rejected ? failureTtl : errorTtl;
     const retryAfterMs = isAppError(error) && typeof error.details?.['retryAfterMs'] === 'number' ? error.details['retryAfterMs'] : 0;
     const wait = Math.max(Math.min(base * 2 ** (attempts - 1), maxFailureTtl), retryAfterMs);
     const t = now();

@@ -327,6 +327,16 @@ describe('withCache', () => {
     expect(srv.requests).toHaveLength(2);
   });
 
+  it('shelves a query the provider rejects for failureTtl', async () => {
+    const srv = await startServer({ status: 400 });
+    let now = 1_000_000;
+    const ban = withCache(createBanProvider({ baseUrl: srv.url }), createMemoryGeocodeCache(), { failureTtl: 86_400_000, errorTtl: 1000, now: () => now });
+    expect((await rejection(ban.geocode('zzz'))).code).toBe('VALIDATION');
+    now += 60_000;
+    expect((await rejection(ban.geocode('zzz'))).details).toMatchObject({ cached: true });
+    expect(srv.requests).toHaveLength(1);
+  });
+
   it('keeps a long Retry-After as the failure wait', async () => {
     const srv = await startServer({ status: 429, headers: { 'retry-after': '3600' } });
     const now = 1_000_000;
