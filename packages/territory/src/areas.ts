@@ -141,8 +141,11 @@ export const departementAreas = (options: DepartementAreasOptions = {}): AreaGra
       t.potential += c.population;
     }
   }
+  // Surfaces and lengths in a projection local to each département (true to ±1 %); positions in the common one.
+  const local = features.map((f) => equirectangular(ringsCentroid(f.polygons.map((p) => p[0] ?? []))[1]));
   const areas: Area[] = features.map((f, i) => {
-    const projected = f.polygons.map((poly) => poly.map((ring) => ring.map(([lng, lat]) => project(lng, lat))));
+    const proj = local[i] ?? project;
+    const projected = f.polygons.map((poly) => poly.map((ring) => ring.map(([lng, lat]) => proj(lng, lat))));
     let surface = 0;
     let perimeter = 0;
     for (const poly of projected) {
@@ -151,16 +154,17 @@ export const departementAreas = (options: DepartementAreasOptions = {}): AreaGra
         perimeter += ringPerimeter(ring);
       });
     }
-    const [x, y] = ringsCentroid(projected.map((p) => p[0] ?? []));
     const [lng, lat] = ringsCentroid(f.polygons.map((p) => p[0] ?? []));
+    const [x, y] = project(lng, lat);
     return { id: f.code, name: f.name, x, y, lng, lat, measures: measures(totals[i] ?? zero()), areaKm2: surface, perimeterKm: perimeter };
   });
   const edges: AreaEdge[] = [];
   for (const [k, segments] of sharedBorders(features)) {
     let len = 0;
+    const proj = local[Math.floor(k / n)] ?? project;
     for (const [p, q] of segments) {
-      const a = project(p[0], p[1]);
-      const b = project(q[0], q[1]);
+      const a = proj(p[0], p[1]);
+      const b = proj(q[0], q[1]);
       len += Math.hypot(a[0] - b[0], a[1] - b[1]);
     }
     edges.push({ a: Math.floor(k / n), b: k % n, lengthKm: len });
@@ -305,8 +309,8 @@ export const communeAreas = (options: CommuneAreasOptions = {}): CommuneGraph =>
     let ha = 0;
     let hb = 0;
     for (const [p, q] of segments) {
-      const pa = project(p[0], p[1]);
-      const qa = project(q[0], q[1]);
+      const pa = A.proj(p[0], p[1]);
+      const qa = A.proj(q[0], q[1]);
       const len = Math.hypot(qa[0] - pa[0], qa[1] - pa[1]);
       const parts = Math.max(1, Math.ceil(len / step));
       for (let s = 0; s < parts; s++) {

@@ -1,0 +1,174 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { isAppError, type AppError } from '@geocrm/domain';
+import { accountAreas } from './areas.ts';
+import { designTerritories, type DesignOptions } from './design.ts';
+import { buildAreaGraph, checkContiguity } from './graph.ts';
+import { gridGraph } from './testing.ts';
+import type { AreaGraph } from './types.ts';
+
+const quick = { starts: 2, patience: 15, timeLimitMs: 5000 } as const;
+
+const expectValidation = (run: () => unknown, message: RegExp): void => {
+  try {
+    run();
+    expect.unreachable('expected a VALIDATION error');
+  } catch (error) {
+    expect(isAppError(error)).toBe(true);
+    expect((error as AppError).code).toBe('VALIDATION');
+    expect((error as AppError).message).toMatch(message);
+  }
+};
+
+describe('designTerritories', () => {
+  it('splits a uniform grid into balanced, contiguous, compact territories', () => {
+    const g = gridGraph(8, 8);
+    const plan = designTerritories(g, { k: 4, seed: 3 });
+    expect(plan.metrics.contiguityViolations).toBe(0);
+    expect(plan.metrics.maxDeviation).toBeLessThanOrEqual(0.05 + 1e-9);
+    expect(plan.violations).toEqual([]);
+    // Four 4×4 quadrants cut 16 edges; allow a little slack for an equally good layout.
+    expect(plan.metrics.cutEdges).toBeLessThanOrEqual(20);
+  });
+
+  it('is deterministic for a seed', () => {
+    const g = gridGraph(7, 6, (i) => 1 + (i % 5));
+    const a = designTerritories(g, { k: 5, seed: 42, ...quick });
+    const b = designTerritories(g, { k: 5, seed: 42, ...quick });
+    expect([...a.assignment]).toEqual([...b.assignment]);
+  });
+
+  it('property: on a connected graph every plan is contiguous and locked areas stay put', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 3, max: 8 }),
+        fc.integer({ min: 3, max: 8 }),
+        fc.integer({ min: 2, max: 6 }),
+        fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 64, maxLength: 64 }),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        fc.integer({ min: 1, max: 1000 }),
+        (w, h, k0, weights, lockPicks, seed) => {
+          const n = w * h;
+          const k = Math.min(k0, Math.floor(n / 2));
+          const g = gridGraph(w, h, (i) => (weights[i] ?? 1) + 0.5);
+          // At most one locked area per territory (more could make contiguity impossible).
+          const locked = new Map<string, number>();
+          lockPicks.slice(0, k).forEach((p, t) => {
+            const id = `a${String(p % n)}`;
+            if (!locked.has(id)) locked.set(id, t);
+          });
+          const plan = designTerritories(g, { k, locked, seed, ...quick });
+          expect(checkContiguity(g, plan.assignment, k).violations).toBe(0);
+          for (const [id, t] of locked) expect(plan.assignment[Number(id.slice(1))]).toBe(t);
+          expect(new Set(plan.assignment).size).toBe(k);
+        },
+      ),
+      { numRuns: 40, seed: 7 },
+    );
+  });
+
+  it('property: contiguous on Delaunay graphs of random accounts', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ lng: fc.double({ min: 2, max: 3, noNaN: true }), lat: fc.double({ min: 48, max: 49, noNaN: true }), workload: fc.integer({ min: 0, max: 60 }) }), { minLength: 12, maxLength: 80 }),
+        fc.integer({ min: 2, max: 6 }),
+        (accounts, k) => {
+          const g = accountAreas(accounts);
+          const plan = designTerritories(g, { k, measure: 'count', ...quick });
+          expect(plan.metrics.contiguityViolations).toBe(0);
+          expect(plan.violations.filter((v) => v.kind === 'contiguity')).toEqual([]);
+        },
+      ),
+      { numRuns: 30, seed: 11 },
+    );
+  });
+
+  it('respects a maximum number of moved areas and anchors', () => {
+    const g = gridGraph(6, 6, (i) => (i < 18 ? 3 : 1));
+    // Current plan: top half / bottom half, badly unbalanced (54 vs 18).
+    const current = new Map(g.areas.map((a, i) => [a.id, i < 18 ? 0 : 1]));
+    const plan = designTerritories(g, { k: 2, current, disruption: { maxMoved: 3 }, ...quick });
+    expect(plan.metrics.disruption?.areasMoved).toBeLessThanOrEqual(3);
+    expect(plan.metrics.contiguityViolations).toBe(0);
+    const free = designTerritories(g, { k: 2, current, ...quick });
+    expect(free.metrics.maxDeviation).toBeLessThanOrEqual(0.05 + 1e-9);
+
+    const anchored = designTerritories(g, { k: 2, anchors: [{ area: 'a0' }, { x: 5, y: 5 }], ...quick });
+    expect(anchored.assignment[0]).toBe(0);
+    expect(anchored.assignment[35]).toBe(1);
+    expect(anchored.metrics.territories[1]?.centre).toEqual({ x: 5, y: 5 });
+  });
+
+  it('a disruption weight keeps more of the current plan', () => {
+    const g = gridGraph(8, 8, (i) => 1 + (i % 3));
+    const current = new Map(g.areas.map((a, i) => [a.id, i % 8 < 3 ? 0 : i % 8 < 6 ? 1 : 2]));
+    const loose = designTerritories(g, { k: 3, current, seed: 5, ...quick });
+    const tight = designTerritories(g, { k: 3, current, seed: 5, disruption: { weight: 50 }, ...quick });
+    expect(tight.metrics.disruption?.areasMoved ?? 99).toBeLessThanOrEqual(loose.metrics.disruption?.areasMoved ?? 0);
+  });
+
+  it('returns the best plan so far when cancelled', () => {
+    const controller = new AbortController();
+    controller.abort();
+    const plan = designTerritories(gridGraph(10, 10), { k: 4, signal: controller.signal });
+    expect(plan.stats.stoppedBy).toBe('cancelled');
+    expect(plan.assignment).toHaveLength(100);
+    expect(plan.metrics.contiguityViolations).toBe(0);
+  });
+});
+
+describe('designTerritories on bad input', () => {
+  const g = gridGraph(3, 3);
+
+  it('rejects more territories than areas', () => {
+    expectValidation(() => designTerritories(g, { k: 10 }), /Cannot make 10 territories from 9 areas/);
+  });
+
+  it('rejects a measure that is zero everywhere', () => {
+    expectValidation(() => designTerritories(g, { k: 2, measure: 'revenue' }), /'revenue' is zero for every area/);
+  });
+
+  it('rejects malformed options with a clear message', () => {
+    const cases: [DesignOptions, RegExp][] = [
+      [{ k: 0 }, /whole number ≥ 1/],
+      [{ k: 2.5 }, /whole number ≥ 1/],
+      [{ k: 2, tolerance: 1.5 }, /tolerance/],
+      [{ k: 2, locked: { nowhere: 0 } }, /Locked area 'nowhere'/],
+      [{ k: 2, locked: { a1: 7 } }, /territory 7/],
+      [{ k: 2, anchors: [{ area: 'a0' }] }, /one anchor per territory/],
+      [{ k: 2, anchors: [{ area: 'a0' }, { x: 0.1, y: 0 }] }, /same area/],
+      [{ k: 2, anchors: [{ lng: 2, lat: 48 }, null] }, /no map projection/],
+      [{ k: 2, disruption: { maxMoved: 2 } }, /current plan/],
+      [{ k: 2, costs: [[1, 2]] }, /one row per area/],
+      [{ k: 2, measure: { revenue: 0 } }, /Choose a measure/],
+    ];
+    for (const [options, message] of cases) expectValidation(() => designTerritories(g, options), message);
+  });
+
+  it('accepts islands and reports them', () => {
+    const areas = [...g.areas, { id: 'isle', x: 40, y: 40, measures: { count: 1, revenue: 0, potential: 0, workload: 1 } }];
+    const edges = [];
+    for (let i = 0; i < 9; i++) for (let p = g.offsets[i] ?? 0; p < (g.offsets[i + 1] ?? 0); p++) edges.push({ a: i, b: g.neighbours[p] ?? 0 });
+    const withIsland: AreaGraph = buildAreaGraph(areas, edges);
+    const plan = designTerritories(withIsland, { k: 2, tolerance: 0.2, ...quick });
+    expect(plan.metrics.islands).toBe(1);
+    expect(plan.metrics.contiguityViolations).toBe(0);
+    expect(plan.metrics.territories.reduce((s, t) => s + t.islands, 0)).toBe(1);
+  });
+
+  it('names the violation when locked areas make balance impossible', () => {
+    const heavy = gridGraph(4, 4, (i) => (i < 4 ? 10 : 1));
+    const locked = { a0: 0, a1: 0, a2: 0, a3: 0 };
+    const plan = designTerritories(heavy, { k: 4, locked, ...quick });
+    for (const id of Object.keys(locked)) expect(plan.assignment[Number(id.slice(1))]).toBe(0);
+    const v = plan.violations.find((x) => x.kind === 'balance' && x.territory === 0);
+    expect(v?.message).toMatch(/Territory 1 is \+\d+\.\d % from the mean load, outside ±5 % \(its locked areas alone weigh \d+ % of the mean\)/);
+    expect(plan.metrics.contiguityViolations).toBe(0);
+  });
+
+  it('names a territory that cannot be contiguous (locked areas apart on a disconnected graph)', () => {
+    const two = buildAreaGraph(gridGraph(2, 1).areas.concat(gridGraph(2, 1).areas.map((a) => ({ ...a, id: `b${a.id}`, x: a.x + 10 }))), [{ a: 0, b: 1 }, { a: 2, b: 3 }]);
+    const plan = designTerritories(two, { k: 1, ...quick });
+    expect(plan.violations).toEqual([{ kind: 'contiguity', territory: 0, pieces: 2, message: 'Territory 1 is in 2 separate pieces' }]);
+  });
+});
