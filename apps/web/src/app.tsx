@@ -16,6 +16,7 @@ import { Spinner } from './ui/spinner.tsx';
 
 // The map page pulls in MapLibre (~1 MB): load it only when the user opens the map.
 const MapPage = lazy(() => import('./features/map/map-page.tsx').then((m) => ({ default: m.MapPage })));
+const AroundPage = lazy(() => import('./features/around/around-page.tsx').then((m) => ({ default: m.AroundPage })));
 
 const createQueryClient = () =>
   new QueryClient({
@@ -45,6 +46,14 @@ const router = createBrowserRouter([
         element: (
           <Suspense fallback={<Spinner label="Loading the map…" />}>
             <MapPage />
+          </Suspense>
+        ),
+      },
+      {
+        path: 'nearby',
+        element: (
+          <Suspense fallback={<Spinner label="Loading the map…" />}>
+            <AroundPage />
           </Suspense>
         ),
       },

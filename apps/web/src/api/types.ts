@@ -1,5 +1,13 @@
 /** The API's types, from @geocrm/contracts: the one place the app imports them from. */
 export type {
+  AccountAround,
+  AccountNearDto,
+  AccountWithin,
+  AccountWithinBody,
+  BulkAccountsBody,
+  BulkAccountsResult,
+  GeocodeCollection,
+  SearchGeometry,
   AccountDetailDto,
   AccountDto,
   AccountList,

@@ -31,6 +31,10 @@ interface AccountsMapProps {
   readonly renderPopup: (account: AccountPointProperties) => ReactNode;
   /** A small map (e.g. beside a table): compact attribution, and fitting the points stops at a wider zoom. */
   readonly compact?: boolean;
+  /** Fit the view to the points when they change (default); a page that frames its own area passes false. */
+  readonly fitToPoints?: boolean;
+  /** The map once ready (null when it goes away), for pages that draw their own layers on it. */
+  readonly onMap?: (map: MapLibreMap | null) => void;
 }
 
 interface OpenPopup {
@@ -43,7 +47,7 @@ const readProperties = (value: Record<string, unknown> | null | undefined): Acco
   return value as unknown as AccountPointProperties;
 };
 
-export const AccountsMap = ({ points, boundaries, attribution, renderPopup, compact = false }: AccountsMapProps) => {
+export const AccountsMap = ({ points, boundaries, attribution, renderPopup, compact = false, fitToPoints = true, onMap }: AccountsMapProps) => {
   const containerRef = useRef<HTMLDivElement>(null);
   const popupRef = useRef<Popup | null>(null);
   const [popup, setPopup] = useState<OpenPopup | null>(null);
@@ -54,6 +58,15 @@ export const AccountsMap = ({ points, boundaries, attribution, renderPopup, comp
   const fitted = useRef<readonly AccountMapPoint[] | null>(null);
   const pointsRef = useRef(points);
   pointsRef.current = points;
+  const fitToPointsRef = useRef(fitToPoints);
+  fitToPointsRef.current = fitToPoints;
+  const onMapRef = useRef(onMap);
+  onMapRef.current = onMap;
+
+  useEffect(() => {
+    onMapRef.current?.(map);
+    return () => onMapRef.current?.(null);
+  }, [map]);
 
   // Convert once per response; clustering then happens in MapLibre's worker.
   const data = useMemo(() => (points ? toFeatureCollection(points) : null), [points]);
@@ -117,7 +130,7 @@ export const AccountsMap = ({ points, boundaries, attribution, renderPopup, comp
     if (!map || !data || !points) return;
     setAccounts(map, data);
     popupRef.current?.remove();
-    if (fitted.current === points) return;
+    if (fitted.current === points || !fitToPointsRef.current) return;
     fitted.current = points;
     const bounds = boundsOf(points);
     if (bounds) {

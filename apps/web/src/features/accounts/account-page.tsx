@@ -68,6 +68,11 @@ const AccountDetail = ({ account }: { account: AccountDetailDto }) => {
               Show on map
             </Link>
           ) : null}
+          {account.location ? (
+            <Link to={`/nearby?accountId=${account.id}&radiusKm=10`} className="btn btn-secondary" data-testid="account-nearby">
+              Nearby
+            </Link>
+          ) : null}
           {canDelete ? (
             <button
               type="button"

@@ -16,6 +16,7 @@ const ICONS = {
   accounts: 'M3 21h18M5 21V7l7-4 7 4v14M9 9h1m4 0h1M9 13h1m4 0h1M9 17h1m4 0h1',
   map: 'M9 4 3 6v14l6-2 6 2 6-2V4l-6 2-6-2zm0 0v14m6-12v14',
   geocoding: 'M12 21s-7-6.2-7-11.5a7 7 0 0 1 14 0C19 14.8 12 21 12 21zm-3-11 2 2 4-4',
+  nearby: 'M12 12m-2 0a2 2 0 1 0 4 0a2 2 0 1 0-4 0M12 12m-6 0a6 6 0 1 0 12 0a6 6 0 1 0-12 0M12 2v3m0 14v3M2 12h3m14 0h3',
   users: 'M16 19v-1a4 4 0 0 0-4-4H6a4 4 0 0 0-4 4v1M9 10a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7zm13 9v-1a4 4 0 0 0-3-3.9M16 3.1a3.5 3.5 0 0 1 0 6.8',
   logout: 'M9 21H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h4m7 14 5-5-5-5m5 5H9',
 };
@@ -58,6 +59,7 @@ export const AppLayout = () => {
         <nav className="nav" aria-label="Main">
           <NavItem to={`/accounts${carried}`} icon={ICONS.accounts} label="Accounts" testId="nav-accounts" />
           <NavItem to={`/map${carried}`} icon={ICONS.map} label="Map" testId="nav-map" />
+          <NavItem to={`/nearby${carried}`} icon={ICONS.nearby} label="Nearby" testId="nav-nearby" />
           <NavItem to="/geocoding" icon={ICONS.geocoding} label="Geocoding" testId="nav-geocoding" />
           {session.user.role === 'admin' ? <NavItem to="/users" icon={ICONS.users} label="Users" testId="nav-users" /> : null}
         </nav>

@@ -1,0 +1,134 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD, ensureBuilt, launchBrowser, MANAGER_EMAIL, SCREENSHOT_DIR, startServer, type RunningServer } from './harness.ts';
+
+let server: RunningServer | undefined;
+let browser: Browser | undefined;
+
+const baseUrl = () => {
+  if (!server) throw new Error('server not started');
+  return server.baseUrl;
+};
+
+const newPage = async (): Promise<Page> => {
+  if (!browser) throw new Error('browser not started');
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+  return page;
+};
+
+const login = async (page: Page) => {
+  await page.goto(`${baseUrl()}/login`);
+  await page.getByTestId('login-email').fill(MANAGER_EMAIL);
+  await page.getByTestId('login-password').fill(DEMO_PASSWORD);
+  await page.getByTestId('login-submit').click();
+  await page.waitForURL(/\/accounts/);
+};
+
+/** The map has loaded its style, the result points and the search area, and is not moving. */
+const waitForMapIdle = (page: Page) =>
+  page.waitForFunction(
+    () => {
+      const map = window.__geocrmMap;
+      return Boolean(map?.loaded() && !map.isMoving() && map.isSourceLoaded('accounts') && map.getSource('search-area') && map.areTilesLoaded());
+    },
+    undefined,
+    { timeout: 60_000, polling: 250 },
+  );
+
+/** Distances shown in the list, in metres, in list order. */
+const shownDistances = async (page: Page): Promise<number[]> =>
+  (await page.getByTestId('around-distance').allTextContents()).map((text) => {
+    const [, value = '0', unit = 'km'] = /([\d.,]+)\s*(m|km)/.exec(text) ?? [];
+    const n = Number(value.replace(/,/g, ''));
+    return unit === 'km' ? n * 1000 : n;
+  });
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  browser = await launchBrowser();
+  await ensureBuilt();
+  server = await startServer();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('nearby in Chromium', () => {
+  it('finds the accounts around a town, nearest first, by distance and by driving time, on the map', async () => {
+    const page = await newPage();
+    await login(page);
+    await page.getByTestId('nav-nearby').click();
+    await page.getByTestId('around-hint').waitFor();
+    await page.getByTestId('around-place').fill('Lyon');
+    await page.getByTestId('around-suggestions').getByRole('button').first().click();
+    const heading = page.getByTestId('around-heading');
+    await heading.waitFor();
+    await expect(heading.textContent()).resolves.toMatch(/accounts within 25 km of .*Lyon/);
+    const rows = page.getByTestId('around-row');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBeGreaterThan(5);
+    const distances = await shownDistances(page);
+    expect(distances.every((d) => d <= 25_000)).toBe(true);
+    // nearest first (as displayed, rounded)
+    for (let i = 1; i < distances.length; i += 1) expect(distances[i]).toBeGreaterThanOrEqual((distances[i - 1] ?? 0) * 0.95);
+
+    // the same accounts on the map as in the list
+    await waitForMapIdle(page);
+    const onMap = await page.evaluate(async () => {
+      const source = window.__geocrmMap?.getSource('accounts') as unknown as { getData?: () => Promise<{ features?: unknown[] }> } | undefined;
+      return (await source?.getData?.())?.features?.length ?? -1;
+    });
+    expect(onMap).toBe(await rows.count());
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'nearby.png') });
+
+    await page.getByTestId('unit-minutes').click();
+    await expect.poll(async () => heading.textContent(), { timeout: 30_000 }).toMatch(/within 30 min of driving/);
+    await expect.poll(async () => (await page.getByTestId('around-distance').first().textContent()) ?? '', { timeout: 30_000 }).toMatch(/min/);
+    await page.context().close();
+  });
+
+  it('draws an area with the lasso and tags the accounts inside it', async () => {
+    const page = await newPage();
+    await login(page);
+    await page.goto(`${baseUrl()}/nearby?tool=lasso`);
+    const canvas = page.getByTestId('accounts-map');
+    await canvas.waitFor();
+    await page.waitForFunction(() => Boolean(window.__geocrmMap?.loaded()), undefined, { timeout: 60_000 });
+    // frame the Paris region, then draw a square around it
+    await page.evaluate(() => window.__geocrmMap?.jumpTo({ center: [2.35, 48.86], zoom: 8 }));
+    const box = await canvas.boundingBox();
+    if (!box) throw new Error('no map');
+    const cx = box.x + box.width / 2;
+    const cy = box.y + box.height / 2;
+    for (const [dx, dy] of [
+      [-180, -140],
+      [180, -140],
+      [180, 140],
+      [-180, 140],
+    ] as const) {
+      await page.mouse.click(cx + dx, cy + dy);
+    }
+    await expect(page.getByTestId('lasso-finish').textContent()).resolves.toMatch(/4 points/);
+    await page.getByTestId('lasso-finish').click();
+    const heading = page.getByTestId('around-heading');
+    await heading.waitFor();
+    await expect(heading.textContent()).resolves.toMatch(/accounts inside the area/);
+    const count = await page.getByTestId('around-row').count();
+    expect(count).toBeGreaterThan(0);
+    await waitForMapIdle(page);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'nearby-lasso.png') });
+
+    await page.getByTestId('selection-tag').fill('e2e-lasso');
+    await page.getByTestId('selection-tag-apply').click();
+    await expect(page.getByTestId('selection-message').textContent()).resolves.toMatch(new RegExp(`${count} changed`));
+    const tagged = await page.evaluate(async () => ((await (await fetch('/api/v1/accounts?tag=e2e-lasso&limit=1')).json()) as { total: number }).total);
+    expect(tagged).toBe(count);
+    await page.context().close();
+  });
+});
