@@ -2,6 +2,8 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { AppError } from '@geocrm/domain';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createEmbeddedProvider } from '../providers/embedded.ts';
+import { createMemoryAddressPointSource, withAddressPoints } from './geocoder.ts';
 import { addressMatchToFeature, matchAddressPoints, parseStreetAddress } from './match.ts';
 import { detectAddressFileFormat, readAddressFile, readBanCsv, readOpenAddressesCsv } from './read.ts';
 import { normalizeStreetKey, streetSimilarity } from './street-key.ts';
@@ -177,5 +179,22 @@ describe('matching', () => {
         context: '59, Nord, Hauts-de-France', source: 'addresses', housenumber: '24', street: 'Rue Nationale', id: '93a4b5c6d7e8f901', providerType: 'exact',
       },
     });
+  });
+});
+
+describe('withAddressPoints', () => {
+  it('answers from the loaded points first, else from the provider', async () => {
+    const points = pointsOf(await collect(readBanCsv(fixture('adresses-59.csv'))));
+    const geocoder = withAddressPoints(createEmbeddedProvider(), createMemoryAddressPointSource(points));
+    // House number in the file: no provider call needed.
+    const house = await geocoder.geocode({ street: '18 rue Roger-Salengro', postcode: '59217', city: 'Cattenières' });
+    expect(house.features[0]?.properties).toMatchObject({ precision: 'housenumber', source: 'addresses', citycode: '59138', label: '18 Rue Roger Salengro 59217 Cattenières', id: '59138_0190_00018' });
+    // Number not in the file: the interpolated street position beats the gazetteer's commune.
+    const street = await geocoder.geocode('14 rue Roger Salengro 59217 Cattenières');
+    expect(street.features.slice(0, 2).map((f) => [f.properties.precision, f.properties.source])).toEqual([['street', 'addresses'], ['municipality', 'gazetteer']]);
+    expect(street.features[0]?.properties).toMatchObject({ providerType: 'interpolated', housenumber: '14', score: 0.85 });
+    // A commune with no loaded points: the provider alone.
+    const elsewhere = await geocoder.geocode('10 place du Général de Gaulle 59000 Lille');
+    expect(elsewhere.features[0]?.properties).toMatchObject({ source: 'gazetteer', citycode: '59350' });
   });
 });

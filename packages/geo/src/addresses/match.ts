@@ -248,7 +248,8 @@ export const addressMatchToFeature = (match: AddressMatch): ProviderGeocodeFeatu
       citycode: match.cityInsee ?? '',
       context: frenchContext(departementOfPostcode(match.postcode)) ?? '',
       source: 'addresses',
-      ...(match.precision === 'housenumber' && match.number ? { housenumber: match.number } : {}),
+      // An interpolated position echoes the number asked, as the gazetteer does.
+      ...((match.precision === 'housenumber' || match.method === 'interpolated') && match.number ? { housenumber: match.number } : {}),
       street,
       ...(match.point?.id ? { id: match.point.id } : {}),
       providerType: match.method,
