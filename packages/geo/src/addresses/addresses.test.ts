@@ -58,7 +58,7 @@ describe('address files', () => {
   it('streams a BAN export: points with suffixes and accents, bad rows reported with their line', async () => {
     const items = await collect(readBanCsv(fixture('adresses-59.csv')));
     const points = pointsOf(items);
-    expect(points).toHaveLength(23);
+    expect(points).toHaveLength(24);
     expect(points.find((p) => p.number === '18 bis')).toEqual({
       number: '18 bis', street: 'Rue Roger Salengro', postcode: '59217', cityInsee: '59138', city: 'Cattenières', lng: 3.334805, lat: 50.1339,
       streetKey: 'rue roger salengro', cityKey: 'cattenieres', id: '59138_0190_00018_bis',
@@ -70,7 +70,8 @@ describe('address files', () => {
       { line: 26, message: 'numero 99999 is a placeholder (no house number)' },
     ]);
     // Reading went on after the bad rows.
-    expect(items.at(-1)).toMatchObject({ kind: 'point', line: 27, point: { number: '51', city: 'Maing' } });
+    expect(items.at(-2)).toMatchObject({ kind: 'point', line: 27, point: { number: '51', city: 'Maing' } });
+    expect(items.at(-1)).toMatchObject({ kind: 'point', line: 28, point: { city: 'Dunkerque', cityInsee: '59183', oldCity: 'Fort-Mardyck', oldCityKey: 'fort mardyck' } });
   });
 
   it('streams an OpenAddresses CSV', async () => {
@@ -96,7 +97,7 @@ describe('address files', () => {
   it('reads either format through readAddressFile, from any byte stream', async () => {
     const ban = await readAddressFile(fixture('adresses-59.csv'));
     expect(ban.format).toBe('ban');
-    expect(pointsOf(await collect(ban.items))).toHaveLength(23);
+    expect(pointsOf(await collect(ban.items))).toHaveLength(24);
     // Small chunks: the header is split across them.
     const text = 'LON,LAT,NUMBER,STREET,UNIT,CITY,DISTRICT,REGION,POSTCODE,ID,HASH\n3.06,50.63,7,Rue Esquermoise,,Lille,,,59800,,h1\n';
     const chunks = text.match(/[\s\S]{1,7}/g) ?? [];
@@ -165,6 +166,8 @@ describe('matching', () => {
     expect(matchAddressPoints('47 av Jean Jaurès 59233 Maing', points)[0]).toMatchObject({ method: 'exact', score: 0.75 });
     expect(matchAddressPoints('5 rue du 8 Mai 59217', points)[0]).toMatchObject({ method: 'exact', street: 'Rue du 8 Mai 1945' });
     expect(matchAddressPoints('3 rue des Lilas 59233 Maing', points)).toEqual([]);
+    // A merged commune's former name, as addresses keep it.
+    expect(matchAddressPoints('12 rue Jean Bart 59430 Fort-Mardyck', points)[0]).toMatchObject({ method: 'exact', score: 1, city: 'Dunkerque' });
   });
 
   it('matches OpenAddresses points and gives GeocodeJSON features', () => {
