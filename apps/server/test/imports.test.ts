@@ -285,7 +285,7 @@ describe('restart', () => {
     }
     const ids = (await h.request(orgB, { method: 'GET', url: '/api/v1/imports' })).json<{ items: ImportJobDto[] }>().items;
     const interrupted = ids.find((j) => j.fileName === 'restart.csv');
-    expect(interrupted?.status).toBe('running');
+    expect(interrupted?.status, JSON.stringify(interrupted)).toBe('running');
     expect(interrupted?.processedRows).toBeGreaterThan(0);
     expect(interrupted?.processedRows).toBeLessThan(8000);
 

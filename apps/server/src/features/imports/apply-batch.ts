@@ -15,6 +15,9 @@ const EMPTY_ADDRESS: Address = { line1: '', line2: '', postcode: '', city: '', c
 const sameAddress = (a: Address, b: Address): boolean =>
   a.line1 === b.line1 && a.line2 === b.line2 && a.postcode === b.postcode && a.city === b.city && a.country === b.country;
 
+/** The address an account created from this row gets. */
+export const createAddress = (row: ImportRow): Address => ({ ...EMPTY_ADDRESS, ...row.address });
+
 export interface BatchLine {
   readonly line: number;
   readonly mapped: MappedRow;
@@ -62,6 +65,8 @@ export const applyBatch = async (
   lines: readonly BatchLine[],
   options: ImportOptions,
   geocode: AddressGeocoder,
+  /** Placements already computed (off the main thread) for created rows, by line. */
+  placements: ReadonlyMap<number, ReturnType<AddressGeocoder>> = new Map(),
 ): Promise<BatchResult> => {
   const report: ImportReportRow[] = [];
   let created = 0;
@@ -138,9 +143,9 @@ export const applyBatch = async (
       skip(line, row.name, `External id "${row.externalId}" already belongs to another account`);
       continue;
     }
-    const address: Address = { ...EMPTY_ADDRESS, ...row.address };
+    const address = createAddress(row);
     // A pin given in the file wins; otherwise the address is geocoded, as for an account created in the app.
-    const placed = row.location ? { location: row.location, geo: IMPORTED_GEO } : geocode(address);
+    const placed = row.location ? { location: row.location, geo: IMPORTED_GEO } : placements.has(line) ? placements.get(line) : geocode(address);
     creates.push({ ...commonWrite(row), kind: row.kind ?? options.defaultKind, name: row.name, address, ...(placed ?? {}) });
     createMeta.push({ line, name: row.name, externalId: row.externalId });
     if (key !== undefined) createdKeys.set(key, creates.length - 1);

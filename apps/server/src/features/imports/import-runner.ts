@@ -5,7 +5,8 @@ import { isAppError } from '@geocrm/domain';
 import type { ImportOptions } from '@geocrm/contracts';
 import type { ImportJobRecord, ImportReportRow, ImportsRepository, Transactor, UsersRepository } from '@geocrm/db';
 import type { AddressGeocoder } from '../accounts/accounts.service.ts';
-import { applyBatch, type BatchLine } from './apply-batch.ts';
+import { applyBatch, createAddress, type BatchLine } from './apply-batch.ts';
+import type { GeocodePool, Placement } from './geocode-pool.ts';
 import { readRows } from './file-reader.ts';
 import { mapRow, type MapContext } from './row-mapper.ts';
 
@@ -19,6 +20,8 @@ export interface ImportRunnerDeps {
   readonly users: UsersRepository;
   readonly transaction: Transactor;
   readonly geocode: AddressGeocoder;
+  /** Geocodes created rows off the main thread (the same geocoder). */
+  readonly pool: GeocodePool;
   /** Where uploads are kept. */
   readonly dir: string;
   readonly log: RunnerLog;
@@ -40,6 +43,12 @@ class Rollback extends Error {
     this.rows = rows;
   }
 }
+
+/**
+ * Lets timers and network I/O run: PGlite answers through promises only, so a job that only awaits
+ * the database would otherwise keep the event loop to itself and the API would stop answering.
+ */
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 const messageOf = (error: unknown): string => (isAppError(error) ? error.message : error instanceof Error ? error.message : String(error));
 
@@ -157,21 +166,38 @@ export class ImportRunner {
     const size = this.#deps.batchSize ?? 500;
     let batch: BatchLine[] = [];
     let last = 0;
+    // A pipeline: the workers geocode the next batch while the database writes this one.
+    let inFlight: Promise<boolean> = Promise.resolve(true);
+    const flush = async (lines: BatchLine[], checkpointRow: number): Promise<boolean> => {
+      const placements = this.#placements(lines);
+      await yieldToEventLoop();
+      if (!(await inFlight)) return false;
+      inFlight = placements.then((p) => this.#commit(job, options, lines, checkpointRow, p));
+      return true;
+    };
     for await (const { index, batchLine } of this.#rows(job, context)) {
       if (index <= job.checkpointRow) continue;
       batch.push(batchLine);
       last = index;
       if (batch.length >= size) {
-        if (!(await this.#commit(job, options, batch, last))) return;
+        if (!(await flush(batch, last))) return;
         batch = [];
       }
     }
-    if (batch.length > 0 && !(await this.#commit(job, options, batch, last))) return;
+    if (batch.length > 0 && !(await flush(batch, last))) return;
+    if (!(await inFlight)) return;
     if (await imports.finish(job.id, this.id, 'done')) this.#deps.log.info({ jobId: job.id }, 'import job done');
   }
 
+  /** Where the rows that may create an account will be placed (computed by the pool). */
+  async #placements(lines: readonly BatchLine[]): Promise<Map<number, Placement>> {
+    const creating = lines.flatMap((l) => (l.mapped.ok && !l.mapped.row.location && l.mapped.row.name !== undefined ? [{ line: l.line, address: createAddress(l.mapped.row) }] : []));
+    const results = await this.#deps.pool.geocodeMany(creating.map((c) => c.address));
+    return new Map(creating.map((c, i) => [c.line, results[i] ?? null]));
+  }
+
   /** Commits one batch; false when the job must stop here (cancelled, or the server is stopping). */
-  async #commit(job: ImportJobRecord, options: ImportOptions, batch: readonly BatchLine[], checkpointRow: number): Promise<boolean> {
+  async #commit(job: ImportJobRecord, options: ImportOptions, batch: readonly BatchLine[], checkpointRow: number, placements: ReadonlyMap<number, Placement>): Promise<boolean> {
     const { imports, transaction, geocode } = this.#deps;
     if (this.#stopping) {
       await imports.release(job.id, this.id);
@@ -180,7 +206,7 @@ export class ImportRunner {
     if (this.#cancelled.has(job.id)) return false;
     try {
       await transaction(async (repos) => {
-        const result = await applyBatch(repos, job.orgId, batch, options, geocode);
+        const result = await applyBatch(repos, job.orgId, batch, options, geocode, placements);
         const progress = { processed: batch.length, created: result.created, updated: result.updated, skipped: result.skipped, checkpointRow };
         if (!(await repos.imports.commitBatch(job.id, this.id, progress, result.report))) throw new Rollback('gone');
       });
@@ -230,6 +256,7 @@ export class ImportRunner {
     let rows = 0;
     for await (const { batchLine } of this.#rows(job, context)) {
       rows++;
+      if (rows % 1000 === 0) await yieldToEventLoop();
       if (rows % 5000 === 0 && (this.#stopping || this.#cancelled.has(job.id))) {
         if (this.#stopping) await imports.release(job.id, this.id);
         return;
@@ -261,7 +288,7 @@ export class ImportRunner {
         const flush = async (checkpointRow: number) => {
           if (this.#stopping) throw new Rollback('stopping');
           if (this.#cancelled.has(job.id)) throw new Rollback('cancelled');
-          const result = await applyBatch(repos, job.orgId, batch, options, geocode);
+          const result = await applyBatch(repos, job.orgId, batch, options, geocode, await this.#placements(batch));
           if (result.skipped > 0) throw new Rollback('invalid', result.report.filter((r) => r.outcome === 'skipped'));
           const progress = { processed: batch.length, created: result.created, updated: result.updated, skipped: 0, checkpointRow };
           if (!(await repos.imports.commitBatch(job.id, this.id, progress, result.report))) throw new Rollback('gone');
@@ -271,7 +298,10 @@ export class ImportRunner {
         for await (const { index: i, batchLine } of this.#rows(job, context)) {
           batch.push(batchLine);
           index = i;
-          if (batch.length >= size) await flush(index);
+          if (batch.length >= size) {
+            await flush(index);
+            await yieldToEventLoop();
+          }
         }
         if (batch.length > 0) await flush(index);
       });

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Repositories, Transactor } from '@geocrm/db';
 import type { AddressGeocoder } from '../accounts/accounts.service.ts';
+import { gazetteerGeocoder } from '../geo/address-geocoder.ts';
 import { AccountExporter } from './account-export.ts';
+import { GeocodePool } from './geocode-pool.ts';
 import { ImportRunner } from './import-runner.ts';
 import { ImportsService } from './imports.service.ts';
 
@@ -25,11 +27,14 @@ export const createImportsFeature = (
 ): ImportsFeature => {
   const temporary = deps.dataDir === undefined ? mkdtempSync(join(tmpdir(), 'geocrm-imports-')) : undefined;
   const dir = join(deps.dataDir ?? temporary ?? tmpdir(), 'imports');
+  // Worker threads run the gazetteer itself; any other geocoder runs on the main thread.
+  const pool = new GeocodePool(deps.geocode, deps.geocode === gazetteerGeocoder ? { workerUrl: new URL('./geocode-worker.ts', import.meta.url) } : { workers: 0 });
   const runner = new ImportRunner({
     imports: deps.repos.imports,
     users: deps.repos.users,
     transaction: deps.transaction,
     geocode: deps.geocode,
+    pool,
     dir,
     log: app.log,
     ...(deps.pollMs === undefined ? {} : { pollMs: deps.pollMs }),
@@ -42,6 +47,7 @@ export const createImportsFeature = (
   });
   app.addHook('onClose', async () => {
     await runner.stop();
+    await pool.close();
     if (temporary) rmSync(temporary, { recursive: true, force: true });
   });
   return { service, exporter, runner };
