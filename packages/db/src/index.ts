@@ -8,5 +8,6 @@ export * from './repositories/users.repository.ts';
 export * from './repositories/sessions.repository.ts';
 export * from './repositories/accounts.repository.ts';
 export * from './repositories/contacts.repository.ts';
+export * from './repositories/address-points.repository.ts';
 export * from './repositories/imports.repository.ts';
 export * from './repositories/index.ts';

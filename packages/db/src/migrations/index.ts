@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely/migration';
 import * as init from './2026-11-23T09-00_init.ts';
 import * as geoScoreDouble from './2026-11-23T12-00_geo_score_double.ts';
 import * as accountsLastVisit from './2026-11-23T12-10_accounts_last_visit.ts';
+import * as addressPoints from './2026-11-23T13-00_address_points.ts';
 import * as imports from './2026-11-23T12-30_imports.ts';
 
 /** Every migration, by name. Names are ISO dates so that they sort in order. */
@@ -9,6 +10,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-23T09-00_init': init,
   '2026-11-23T12-00_geo_score_double': geoScoreDouble,
   '2026-11-23T12-10_accounts_last_visit': accountsLastVisit,
+  '2026-11-23T13-00_address_points': addressPoints,
   '2026-11-23T12-30_imports': imports,
 };
 

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
 import { AccountsRepository } from './accounts.repository.ts';
+import { AddressPointsRepository } from './address-points.repository.ts';
 import { ContactsRepository } from './contacts.repository.ts';
 import { ImportsRepository } from './imports.repository.ts';
 import { OrgsRepository } from './orgs.repository.ts';
@@ -13,6 +14,7 @@ export interface Repositories {
   readonly sessions: SessionsRepository;
   readonly accounts: AccountsRepository;
   readonly contacts: ContactsRepository;
+  readonly addressPoints: AddressPointsRepository;
   readonly imports: ImportsRepository;
 }
 
@@ -22,6 +24,7 @@ export const createRepositories = (db: Kysely<Database>): Repositories => ({
   sessions: new SessionsRepository(db),
   accounts: new AccountsRepository(db),
   contacts: new ContactsRepository(db),
+  addressPoints: new AddressPointsRepository(db),
   imports: new ImportsRepository(db),
 });
 
