@@ -352,6 +352,8 @@ export const communeAreas = (options: CommuneAreasOptions = {}): CommuneGraph =>
 export interface H3AreasOptions {
   /** H3 resolution 0..15 (5 ≈ 250 km², 6 ≈ 36 km², 7 ≈ 5 km²). Default 6. */
   readonly resolution?: number;
+  /** Link each detached group of ≥ 2 hexagons to the nearest hexagon outside it. Default true. */
+  readonly bridge?: boolean;
 }
 
 /**
@@ -391,12 +393,14 @@ export const h3Areas = (accounts: readonly AccountPoint[], options: H3AreasOptio
       if (j !== undefined && j > i) edges.push({ a: i, b: j, lengthKm: edgeKm });
     }
   });
-  return { ...buildAreaGraph(areas, edges), project };
+  return { ...buildAreaGraph(areas, edges, { bridge: options.bridge ?? true }), project };
 };
 
 export interface AccountAreasOptions {
   /** Drop Delaunay edges longer than this (km), e.g. across the sea. Default: keep all. */
   readonly maxEdgeKm?: number;
+  /** Link each detached group of ≥ 2 accounts (after `maxEdgeKm`) to the nearest account outside it. Default false. */
+  readonly bridge?: boolean;
 }
 
 /**
@@ -431,5 +435,5 @@ export const accountAreas = (accounts: readonly AccountPoint[], options: Account
       }
     }
   }
-  return { ...buildAreaGraph(areas, edges), project };
+  return { ...buildAreaGraph(areas, edges, { bridge: options.bridge ?? false }), project };
 };

@@ -99,6 +99,16 @@ describe('designTerritories', () => {
     expect(anchored.metrics.territories[1]?.centre).toEqual({ x: 5, y: 5 });
   });
 
+  it('keeps the cap on moved areas even when the current plan is not contiguous (and says so)', () => {
+    const g = gridGraph(6, 6);
+    const current = new Map(g.areas.map((a, i) => [a.id, i % 2]));
+    const plan = designTerritories(g, { k: 2, current, disruption: { maxMoved: 4 }, ...quick });
+    expect(plan.metrics.disruption?.areasMoved).toBeLessThanOrEqual(4);
+    expect(plan.violations.some((v) => v.kind === 'contiguity')).toBe(true);
+    // Without the cap the plan is repaired.
+    expect(designTerritories(g, { k: 2, current, ...quick }).metrics.contiguityViolations).toBe(0);
+  });
+
   it('a disruption weight keeps more of the current plan', () => {
     const g = gridGraph(8, 8, (i) => 1 + (i % 3));
     const current = new Map(g.areas.map((a, i) => [a.id, i % 8 < 3 ? 0 : i % 8 < 6 ? 1 : 2]));

@@ -267,7 +267,7 @@ class Search {
       const t = terr[i] ?? 0;
       this.W[t] = (this.W[t] ?? 0) + (this.load[i] ?? 0);
       this.size[t] = (this.size[t] ?? 0) + 1;
-      if (this.cur && this.cur[i] !== t) this.moved++;
+      if (this.cur && (this.cur[i] ?? -1) >= 0 && this.cur[i] !== t) this.moved++;
     }
   }
 
@@ -305,7 +305,7 @@ class Search {
     let Q = 0;
     for (let t = 0; t < this.k; t++) Q += (((this.W[t] ?? 0) - this.mean) / this.mean) ** 2;
     let R = 0;
-    if (this.cur) for (let i = 0; i < this.n; i++) if (this.cur[i] !== this.terr[i]) R += this.wd[i] ?? 0;
+    if (this.cur) for (let i = 0; i < this.n; i++) if ((this.cur[i] ?? -1) >= 0 && this.cur[i] !== this.terr[i]) R += this.wd[i] ?? 0;
     return 1e4 * this.violation() + D / this.D0 + this.lamQ * Q + (this.lamD * R) / this.wdTotal;
   }
 
@@ -986,7 +986,8 @@ export const designTerritories = (graph: AreaGraph, options: DesignOptions): Ter
         }
       }
       growRegions(s, random, noise, seedsNow);
-      repairContiguity(s);
+      // Under a hard cap on moved areas a non-contiguous current plan stays as it is (reported).
+      if (!(useCurrent && maxMoved >= 0)) repairContiguity(s);
     } else {
       greedyAssign(s, random, noise);
     }

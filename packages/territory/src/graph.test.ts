@@ -34,6 +34,12 @@ describe('buildAreaGraph', () => {
     expect(g.islands).toEqual([4]);
     expect(graphComponents(g)).toHaveLength(2);
   });
+  it('bridges a chain of detached groups to the main one, nearest first', () => {
+    const areas = [area('a', 0), area('b', 1), area('c', 2), area('d', 20), area('e', 21), area('f', 10), area('g', 11)];
+    const g = buildAreaGraph(areas, [{ a: 0, b: 1 }, { a: 1, b: 2 }, { a: 3, b: 4 }, { a: 5, b: 6 }], { bridge: true });
+    expect(g.bridges).toEqual([[5, 2], [3, 6]]);
+    expect(graphComponents(g)).toHaveLength(1);
+  });
 });
 
 describe('checkContiguity', () => {

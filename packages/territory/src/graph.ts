@@ -95,30 +95,42 @@ const componentsOf = (n: number, neighboursOf: (i: number) => Iterable<number>):
   return { comp, members };
 };
 
-/** Pairs linking every component of ≥ 2 areas (but the largest) to its nearest area elsewhere. */
+/**
+ * Links every component of ≥ 2 areas to the rest, Prim-like: starting from the largest component,
+ * repeatedly attach the detached component nearest to what is already connected, by its closest pair.
+ */
 const bridgePairs = (areas: readonly Area[], maps: readonly Map<number, number>[]): [number, number][] => {
-  const { comp, members } = componentsOf(areas.length, (i) => maps[i]?.keys() ?? []);
-  const big = members.map((m, id) => ({ m, id })).filter((c) => c.m.length >= 2);
-  if (big.length <= 1) return [];
-  big.sort((p, q) => q.m.length - p.m.length);
-  const pairs: [number, number][] = [];
-  for (const { m, id } of big.slice(1)) {
-    let best = Number.POSITIVE_INFINITY;
-    let pair: [number, number] | undefined;
-    for (const i of m) {
-      const ai = areas[i];
-      if (!ai) continue;
-      for (let j = 0; j < areas.length; j++) {
-        const aj = areas[j];
-        if (!aj || comp[j] === id || (maps[j]?.size ?? 0) === 0) continue;
-        const d = (ai.x - aj.x) ** 2 + (ai.y - aj.y) ** 2;
-        if (d < best) {
-          best = d;
-          pair = [i, j];
+  const { members } = componentsOf(areas.length, (i) => maps[i]?.keys() ?? []);
+  const big = members.filter((m) => m.length >= 2).sort((p, q) => q.length - p.length);
+  const main = big[0];
+  if (!main || big.length <= 1) return [];
+  const rest = big.slice(1).map((m) => ({ m, d: Number.POSITIVE_INFINITY, pair: [0, 0] as [number, number] }));
+  const relax = (added: readonly number[]): void => {
+    for (const r of rest) {
+      for (const i of r.m) {
+        const ai = areas[i];
+        if (!ai) continue;
+        for (const j of added) {
+          const aj = areas[j];
+          if (!aj) continue;
+          const d = (ai.x - aj.x) ** 2 + (ai.y - aj.y) ** 2;
+          if (d < r.d) {
+            r.d = d;
+            r.pair = [i, j];
+          }
         }
       }
     }
-    if (pair) pairs.push(pair);
+  };
+  relax(main);
+  const pairs: [number, number][] = [];
+  while (rest.length > 0) {
+    let bi = 0;
+    for (let c = 1; c < rest.length; c++) if ((rest[c]?.d ?? 0) < (rest[bi]?.d ?? 0)) bi = c;
+    const [next] = rest.splice(bi, 1);
+    if (!next) break;
+    pairs.push(next.pair);
+    relax(next.m);
   }
   return pairs;
 };

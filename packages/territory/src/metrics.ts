@@ -35,7 +35,7 @@ export interface PlanMetrics {
   /** Σ (pieces − 1) over territories: must be 0. */
   readonly contiguityViolations: number;
   readonly islands: number;
-  /** Against the current plan, when one is given. */
+  /** Against the current plan, when one is given (areas it leaves unassigned do not count as moved). */
   readonly disruption: { readonly areasMoved: number; readonly loadMoved: number; readonly loadMovedShare: number } | null;
   /** Σ costs[i][territory(i)] when an assignment cost matrix is given (fixed-centre mode). */
   readonly assignmentCost: number | null;
@@ -166,7 +166,8 @@ export const planMetrics = (graph: AreaGraph, assignment: ArrayLike<number>, k: 
     let areasMoved = 0;
     let loadMoved = 0;
     for (let i = 0; i < n; i++) {
-      if ((options.current[i] ?? -1) !== (assignment[i] ?? -1)) {
+      const was = options.current[i] ?? -1;
+      if (was >= 0 && was !== (assignment[i] ?? -1)) {
         areasMoved++;
         loadMoved += loads[i] ?? 0;
       }
