@@ -2,7 +2,7 @@ import { normalizeStreet, parseAddress, type GeocodeFields } from '../geocode.ts
 import { normalizePlaceName } from '../normalize.ts';
 import { departementOfPostcode, frenchContext } from '../providers/common.ts';
 import type { ProviderGeocodeFeature } from '../providers/types.ts';
-import { normalizeStreetKey, streetSimilarity } from './street-key.ts';
+import { keySimilarity, normalizeStreetKey, streetComparer } from './street-key.ts';
 import type { AddressPoint } from './types.ts';
 
 /** An address as matching needs it. */
@@ -96,7 +96,7 @@ const CITY_SIMILARITY = 0.8;
 
 /** How well a candidate's commune agrees with the query's postcode and city (0 = not the place). */
 const localityFactor = (q: ParsedStreetAddress, p: AddressPoint): number => {
-  const cityOk = q.cityKey !== undefined && (p.cityKey === q.cityKey || p.oldCityKey === q.cityKey || streetSimilarity(p.cityKey, q.cityKey) >= CITY_SIMILARITY);
+  const cityOk = q.cityKey !== undefined && (p.cityKey === q.cityKey || p.oldCityKey === q.cityKey || keySimilarity(p.cityKey, q.cityKey) >= CITY_SIMILARITY);
   const postcodeOk = q.postcode !== undefined && p.postcode === q.postcode;
   if (q.postcode !== undefined && q.cityKey !== undefined) return postcodeOk && cityOk ? 1 : postcodeOk ? 0.9 : cityOk ? 0.85 : 0;
   if (q.postcode !== undefined) return postcodeOk ? 1 : 0;
@@ -176,32 +176,48 @@ export const matchAddressPoints = (
   const q = typeof query === 'string' || !('streetKey' in query) ? parseStreetAddress(query) : query;
   const minSimilarity = options.minStreetSimilarity ?? 0.75;
   if (q.streetKey === '') return [];
-  const streets = new Map<string, { locality: number; points: AddressPoint[] }>();
+  // Group by street key first (one comparison per street), keeping only the query's places.
+  const byStreet = new Map<string, AddressPoint[]>();
   const localities = new Map<string, number>();
+  let last: AddressPoint | undefined;
+  let lastLocality = 0;
   for (const p of candidates) {
-    const place = `${p.postcode}|${p.cityKey}|${p.oldCityKey ?? ''}`;
-    let locality = localities.get(place);
-    if (locality === undefined) {
-      locality = localityFactor(q, p);
+    let locality: number;
+    if (last && p.postcode === last.postcode && p.cityKey === last.cityKey && p.oldCityKey === last.oldCityKey) locality = lastLocality;
+    else {
+      const place = `${p.postcode}|${p.cityKey}|${p.oldCityKey ?? ''}`;
+      locality = localities.get(place) ?? localityFactor(q, p);
       localities.set(place, locality);
     }
+    last = p;
+    lastLocality = locality;
     if (locality === 0) continue;
-    const key = `${p.streetKey}|${p.postcode}|${p.cityKey}`;
-    const group = streets.get(key);
-    if (group) group.points.push(p);
-    else streets.set(key, { locality, points: [p] });
+    const list = byStreet.get(p.streetKey);
+    if (list) list.push(p);
+    else byStreet.set(p.streetKey, [p]);
   }
-  const similarity = new Map<string, number>();
+  const compare = streetComparer(q.streetKey);
+  const streets: { readonly sim: number; readonly locality: number; readonly points: AddressPoint[] }[] = [];
+  for (const [streetKey, points] of byStreet) {
+    const sim = compare(streetKey);
+    if (sim < minSimilarity) continue;
+    // The same street name in two communes of the candidates: two streets.
+    const byPlace = new Map<string, AddressPoint[]>();
+    for (const p of points) {
+      const place = `${p.postcode}|${p.cityKey}|${p.oldCityKey ?? ''}`;
+      const list = byPlace.get(place);
+      if (list) list.push(p);
+      else byPlace.set(place, [p]);
+    }
+    for (const group of byPlace.values()) {
+      const first = group[0];
+      if (first) streets.push({ sim, locality: localityFactor(q, first), points: group });
+    }
+  }
   const matches: AddressMatch[] = [];
-  for (const { locality, points } of streets.values()) {
+  for (const { sim, locality, points } of streets) {
     const first = points[0];
     if (!first) continue;
-    let sim = similarity.get(first.streetKey);
-    if (sim === undefined) {
-      sim = streetSimilarity(q.streetKey, first.streetKey);
-      similarity.set(first.streetKey, sim);
-    }
-    if (sim < minSimilarity) continue;
     const asked = q.number;
     let located = asked === undefined ? undefined : locateNumber({ ...q, number: asked }, points);
     if (!located) {
@@ -223,7 +239,7 @@ export const matchAddressPoints = (
     });
   }
   return matches
-    .sort((a, b) => b.score - a.score || a.streetKey.localeCompare(b.streetKey))
+    .sort((a, b) => b.score - a.score || b.streetSimilarity - a.streetSimilarity || a.streetKey.localeCompare(b.streetKey))
     .slice(0, options.limit ?? 5);
 };
 
