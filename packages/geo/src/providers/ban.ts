@@ -50,6 +50,9 @@ const collect = (body: unknown): ProviderGeocodeResult => {
   return { type: 'FeatureCollection', features: features.map(banFeature).filter((f): f is ProviderGeocodeFeature => f !== null) };
 };
 
+/** The Géoplateforme also searches parcels and POIs: `index=address` asks for addresses only (the BAN API has no such parameter). */
+export const banIndexFor = (baseUrl: string): 'address' | undefined => (new URL(baseUrl).hostname === 'data.geopf.fr' ? 'address' : undefined);
+
 /**
  * The French national address base (BAN) through the Géoplateforme (default) or
  * api-adresse.data.gouv.fr: GeocodeJSON with `type` housenumber / street / locality / municipality
@@ -58,8 +61,7 @@ const collect = (body: unknown): ProviderGeocodeResult => {
 export const createBanProvider = (options: OnlineProviderOptions = {}): GeocoderProvider => {
   const baseUrl = options.baseUrl ?? GEOPLATEFORME_URL;
   const http = createHttpJsonClient(httpOptions('ban', { ...options, baseUrl }, { baseUrl, ratePerSecond: 40 }));
-  // The Géoplateforme also searches parcels and POIs: ask for addresses only.
-  const index = new URL(baseUrl).hostname === 'data.geopf.fr' ? 'address' : undefined;
+  const index = banIndexFor(baseUrl);
   return {
     name: 'ban',
     async geocode(query, opts = {}) {

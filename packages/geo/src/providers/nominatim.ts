@@ -74,6 +74,12 @@ export const nominatimFeature = (place: unknown, asked: ParsedAddress | undefine
   });
 };
 
+/** Requests per second: default 1; at most 1 on the public instance (its usage policy). */
+export const nominatimRateFor = (baseUrl: string, ratePerSecond: number | undefined): number => {
+  const rate = ratePerSecond ?? 1;
+  return new URL(baseUrl).hostname === 'nominatim.openstreetmap.org' ? Math.min(rate, 1) : rate;
+};
+
 export interface NominatimOptions extends OnlineProviderOptions {
   /** Sent as `email` (Nominatim's usage policy suggests it for bulk use). */
   readonly email?: string;
@@ -89,9 +95,7 @@ export const createNominatimProvider = (options: NominatimOptions): GeocoderProv
     throw new AppError('VALIDATION', 'Nominatim requires a User-Agent that identifies the application (GEOCODER_USER_AGENT)', { details: { field: 'GEOCODER_USER_AGENT' } });
   }
   const baseUrl = options.baseUrl ?? NOMINATIM_PUBLIC_URL;
-  const isPublic = new URL(baseUrl).hostname === 'nominatim.openstreetmap.org';
-  const rate = options.ratePerSecond ?? 1;
-  const http = createHttpJsonClient(httpOptions('nominatim', { ...options, baseUrl, ratePerSecond: isPublic ? Math.min(rate, 1) : rate }, { baseUrl, ratePerSecond: 1 }));
+  const http = createHttpJsonClient(httpOptions('nominatim', { ...options, baseUrl, ratePerSecond: nominatimRateFor(baseUrl, options.ratePerSecond) }, { baseUrl, ratePerSecond: 1 }));
   const common = { format: 'jsonv2', addressdetails: 1, 'accept-language': options.language ?? 'fr', email: options.email };
   const collect = (places: readonly unknown[], asked: ParsedAddress | undefined): ProviderGeocodeResult => ({
     type: 'FeatureCollection',

@@ -3,12 +3,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { AppError, lngLat } from '@geocrm/domain';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createBanProvider } from './ban.ts';
+import { banIndexFor, createBanProvider } from './ban.ts';
 import { createMemoryGeocodeCache, geocodeCacheKey, withCache } from './cache.ts';
 import { createEmbeddedProvider } from './embedded.ts';
 import { createGeocoderProvider, geocoderConfigFromEnv } from './factory.ts';
-import { createRateLimiter } from './http.ts';
-import { createNominatimProvider } from './nominatim.ts';
+import { createRateLimiter, parseRetryAfter } from './http.ts';
+import { createNominatimProvider, NOMINATIM_PUBLIC_URL, nominatimRateFor } from './nominatim.ts';
 import { createPeliasProvider } from './pelias.ts';
 import { createPhotonProvider } from './photon.ts';
 
@@ -84,13 +84,29 @@ describe('BAN / Géoplateforme', () => {
     const ban = createBanProvider({ baseUrl: srv.url });
     expect((await ban.geocode('  ,a ')).features).toEqual([]);
     expect(srv.requests).toHaveLength(0);
-    // index=address is only sent to data.geopf.fr (checked by URL, not by calling it).
-    const geopf = createBanProvider();
-    expect(geopf.name).toBe('ban');
+    expect(srv.requests[0]?.url.searchParams.has('index')).toBeFalsy();
+    // index=address only for the Géoplateforme (decided by host, not checked by calling it).
+    expect(banIndexFor('https://data.geopf.fr/geocodage')).toBe('address');
+    expect(banIndexFor('https://api-adresse.data.gouv.fr')).toBeUndefined();
+  });
+
+  it('reverse geocodes through /reverse/ with lon and lat', async () => {
+    const srv = await startServer(json('ban-search.json'));
+    const ban = createBanProvider({ baseUrl: srv.url });
+    const found = await ban.reverse?.(lngLat(3.335271, 50.134152));
+    expect(srv.requests[0]?.url.pathname).toBe('/reverse/');
+    expect(Object.fromEntries(srv.requests[0]?.url.searchParams ?? [])).toEqual({ lon: '3.335271', lat: '50.134152', limit: '1' });
+    expect(found?.features[0]?.properties.id).toBe('59138_0190_00018');
   });
 });
 
 describe('Nominatim', () => {
+  it('keeps to 1 request per second on the public instance', () => {
+    expect(nominatimRateFor(NOMINATIM_PUBLIC_URL, 5)).toBe(1);
+    expect(nominatimRateFor(NOMINATIM_PUBLIC_URL, undefined)).toBe(1);
+    expect(nominatimRateFor('http://nominatim.internal:8080', 20)).toBe(20);
+  });
+
   it('requires a User-Agent', () => {
     expect(() => createNominatimProvider({ baseUrl: 'http://127.0.0.1:9' })).toThrow(AppError);
     expect(() => createNominatimProvider({ userAgent: '  ' })).toThrow(/User-Agent/);
@@ -148,6 +164,17 @@ describe('Photon', () => {
   });
 });
 
+describe('Photon reverse', () => {
+  it('calls /reverse with lon and lat', async () => {
+    const srv = await startServer(json('photon-search.json'));
+    const photon = createPhotonProvider({ baseUrl: srv.url });
+    const found = await photon.reverse?.(lngLat(3.4851127, 50.3080212));
+    expect(srv.requests[0]?.url.pathname).toBe('/reverse');
+    expect(srv.requests[0]?.url.searchParams.get('lat')).toBe('50.3080212');
+    expect(found?.features[0]?.properties).toMatchObject({ precision: 'housenumber', score: 1 });
+  });
+});
+
 describe('Pelias', () => {
   it('calls /v1/search?text= and maps layer to precision, confidence to score', async () => {
     const srv = await startServer(json('pelias-search.json'));
@@ -164,6 +191,15 @@ describe('Pelias', () => {
       ['municipality', 0.6],
     ]);
     expect(result.features[0]?.properties).toMatchObject({ postcode: '75013', city: 'Paris', housenumber: '87', context: '75, Paris, Île-de-France', id: 'openaddresses:address:fr/paris:540a04e70ad9a088' });
+  });
+
+  it('reverse geocodes through /v1/reverse', async () => {
+    const srv = await startServer(json('pelias-search.json'));
+    const pelias = createPeliasProvider({ baseUrl: srv.url });
+    await pelias.reverse?.(lngLat(2.358434, 48.824031));
+    expect(srv.requests[0]?.url.pathname).toBe('/v1/reverse');
+    expect(srv.requests[0]?.url.searchParams.get('point.lat')).toBe('48.824031');
+    expect(srv.requests[0]?.url.searchParams.get('point.lon')).toBe('2.358434');
   });
 
   it('has no public default URL', () => {
@@ -215,6 +251,13 @@ describe('HTTP plumbing', () => {
     expect(error.code).toBe('RATE_LIMITED');
     expect(error.details).toMatchObject({ retryAfterMs: 120_000 });
     expect(srv.requests).toHaveLength(1);
+  });
+
+  it('reads Retry-After as seconds or as an HTTP date', () => {
+    expect(parseRetryAfter('2')).toBe(2000);
+    expect(parseRetryAfter('Mon, 23 Nov 2026 12:00:30 GMT', Date.parse('2026-11-23T12:00:00Z'))).toBe(30_000);
+    expect(parseRetryAfter(null)).toBeUndefined();
+    expect(parseRetryAfter('soon')).toBeUndefined();
   });
 
   it('turns a timeout into UNAVAILABLE', async () => {
