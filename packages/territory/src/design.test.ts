@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isAppError, type AppError } from '@geocrm/domain';
 import { accountAreas } from './areas.ts';
-import { designTerritories, type DesignOptions } from './design.ts';
+import { assignmentById, designTerritories, type DesignOptions } from './design.ts';
 import { buildAreaGraph, checkContiguity } from './graph.ts';
 import { gridGraph } from './testing.ts';
 import type { AreaGraph } from './types.ts';
@@ -90,6 +90,8 @@ describe('designTerritories', () => {
     const plan = designTerritories(g, { k: 2, current, disruption: { maxMoved: 3 }, ...quick });
     expect(plan.metrics.disruption?.areasMoved).toBeLessThanOrEqual(3);
     expect(plan.metrics.contiguityViolations).toBe(0);
+    const again = designTerritories(g, { k: 2, current: assignmentById(g, plan.assignment), disruption: { maxMoved: 0 }, ...quick });
+    expect([...again.assignment]).toEqual([...plan.assignment]);
     const free = designTerritories(g, { k: 2, current, ...quick });
     expect(free.metrics.maxDeviation).toBeLessThanOrEqual(0.05 + 1e-9);
 

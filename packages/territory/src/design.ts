@@ -1094,3 +1094,10 @@ export const designTerritories = (graph: AreaGraph, options: DesignOptions): Ter
     stats: { starts: startsDone, rounds, moves: s.moves, timeMs: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000, stoppedBy },
   };
 };
+
+/**
+ * A plan as area id → territory, e.g. to store it or to pass it back as `current`.
+ * @example designTerritories(graph, { k: 4, current: assignmentById(graph, previous.assignment) })
+ */
+export const assignmentById = (graph: AreaGraph, assignment: ArrayLike<number>): Map<string, number> =>
+  new Map(graph.areas.map((a, i) => [a.id, assignment[i] ?? -1]));
