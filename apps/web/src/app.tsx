@@ -11,6 +11,7 @@ import { AccountPage } from './features/accounts/account-page.tsx';
 import { NewAccountPage } from './features/accounts/new-account-page.tsx';
 import { UsersPage } from './features/users/users-page.tsx';
 import { GeocodingPage } from './features/geocoding/geocoding-page.tsx';
+import { ImportPage } from './features/imports/import-page.tsx';
 import { NotFoundPage } from './features/layout/not-found-page.tsx';
 import { Spinner } from './ui/spinner.tsx';
 
@@ -58,6 +59,7 @@ const router = createBrowserRouter([
         ),
       },
       { path: 'geocoding', element: <GeocodingPage /> },
+      { path: 'imports', element: <ImportPage /> },
       {
         path: 'users',
         element: (

@@ -80,7 +80,7 @@ export const applyBatch = async (
   const valid: { line: number; row: ImportRow }[] = [];
   for (const { line, mapped } of lines) {
     if (mapped.ok) valid.push({ line, row: mapped.row });
-    else skip(line, '', mapped.reason);
+    else skip(line, mapped.name, mapped.reason);
   }
 
   // Existing accounts this batch refers to: by its match key, and by external id (which must stay unique).

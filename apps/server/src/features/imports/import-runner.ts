@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import { isAppError } from '@geocrm/domain';
 import type { ImportOptions } from '@geocrm/contracts';
 import type { ImportJobRecord, ImportReportRow, ImportsRepository, Transactor, UsersRepository } from '@geocrm/db';
 import type { AddressGeocoder } from '../accounts/accounts.service.ts';
 import { applyBatch, createAddress, type BatchLine } from './apply-batch.ts';
 import type { GeocodePool, Placement } from './geocode-pool.ts';
-import { readRows } from './file-reader.ts';
+import { readRows, removeFile } from './file-reader.ts';
 import { mapRow, type MapContext } from './row-mapper.ts';
 
 export interface RunnerLog {
@@ -117,6 +117,9 @@ export class ImportRunner {
         await imports.finish(job.id, this.id, 'failed', { error: messageOf(error) }).catch(() => undefined);
       }
       this.#cancelled.delete(job.id);
+      // The upload is not needed once the job has ended (the report is in the database).
+      const status = await imports.status(job.id).catch(() => undefined);
+      if (status === 'done' || status === 'failed' || status === 'cancelled') await removeFile(resolve(this.#deps.dir, job.filePath)).catch(() => undefined);
     }
   }
 
@@ -142,7 +145,7 @@ export class ImportRunner {
 
   /** The data rows of the file after the header, numbered from 1, each turned into account fields. */
   async *#rows(job: ImportJobRecord, context: MapContext): AsyncGenerator<{ index: number; batchLine: BatchLine }> {
-    const path = join(this.#deps.dir, job.filePath);
+    const path = resolve(this.#deps.dir, job.filePath);
     let index = -1;
     for await (const raw of readRows(path, { format: job.format, encoding: job.encoding as 'utf-8' | null, delimiter: job.delimiter })) {
       index++;
@@ -153,7 +156,7 @@ export class ImportRunner {
 
   async #process(job: ImportJobRecord): Promise<void> {
     const { imports } = this.#deps;
-    if (!existsSync(join(this.#deps.dir, job.filePath))) {
+    if (!existsSync(resolve(this.#deps.dir, job.filePath))) {
       await imports.finish(job.id, this.id, 'failed', { error: 'The uploaded file is no longer on the server; upload it again.' });
       return;
     }
@@ -266,7 +269,7 @@ export class ImportRunner {
       const reason = mapped.ok ? (options.matchBy === 'none' && mapped.row.name === undefined ? 'Name is empty: a new account needs a name' : undefined) : mapped.reason;
       if (reason === undefined) continue;
       errors++;
-      pending.push({ line: batchLine.line, outcome: 'skipped', accountId: null, name: '', reason });
+      pending.push({ line: batchLine.line, outcome: 'skipped', accountId: null, name: mapped.ok ? '' : mapped.name, reason });
       if (pending.length >= 1000) {
         await imports.insertReportRows(job.orgId, job.id, pending);
         pending = [];

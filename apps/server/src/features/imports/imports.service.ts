@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { extname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { AppError, canEditAnyAccount } from '@geocrm/domain';
 import type { ImportJobRecord, ImportsRepository, UsersRepository } from '@geocrm/db';
@@ -82,7 +82,8 @@ export class ImportsService {
         orgId: actor.orgId,
         createdBy: actor.userId,
         fileName: fileName.slice(0, 255),
-        filePath: stored,
+        // absolute: any runner of this machine finds it, whatever its own data folder
+        filePath: path,
         fileSize: inspected.size,
         format: inspected.format,
         encoding: inspected.encoding,
@@ -102,7 +103,7 @@ export class ImportsService {
   async #sample(job: ImportJobRecord): Promise<RawRow[]> {
     const rows: RawRow[] = [];
     let header = true;
-    for await (const row of readRows(join(this.#dir, job.filePath), { format: job.format, encoding: job.encoding as TextEncoding | null, delimiter: job.delimiter })) {
+    for await (const row of readRows(resolve(this.#dir, job.filePath), { format: job.format, encoding: job.encoding as TextEncoding | null, delimiter: job.delimiter })) {
       if (header) header = false;
       else rows.push(row);
       if (rows.length >= PREVIEW_ROWS) break;

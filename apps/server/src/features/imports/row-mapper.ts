@@ -20,7 +20,7 @@ export interface ImportRow {
   readonly ownerId?: string;
 }
 
-export type MappedRow = { readonly ok: true; readonly row: ImportRow } | { readonly ok: false; readonly reason: string };
+export type MappedRow = { readonly ok: true; readonly row: ImportRow } | { readonly ok: false; readonly reason: string; /** The name cell as written, for the report. */ readonly name: string };
 
 const KIND_WORDS: Record<string, AccountKind> = {
   client: 'client',
@@ -97,7 +97,7 @@ export const mapRow = (cells: readonly string[], context: MapContext): MappedRow
     if (text !== '') value[field] = text;
   }
   const extra = cells.slice(mapping.length).filter((c) => c.trim() !== '');
-  if (extra.length > 0) return { ok: false, reason: `The row has ${cells.length} cells but the header names ${mapping.length} columns (a separator inside a cell that is not quoted?)` };
+  if (extra.length > 0) return { ok: false, name: (value.name ?? '').slice(0, 200), reason: `The row has ${cells.length} cells but the header names ${mapping.length} columns (a separator inside a cell that is not quoted?)` };
 
   const errors: string[] = [];
   const row: { -readonly [K in keyof ImportRow]: ImportRow[K] } = { address: {} };
@@ -181,6 +181,6 @@ export const mapRow = (cells: readonly string[], context: MapContext): MappedRow
     if (ownerId) row.ownerId = ownerId;
     else errors.push(`Owner ${quote(value.ownerEmail)} is not the e-mail of a user of your organisation`);
   }
-  if (errors.length > 0) return { ok: false, reason: errors.join('; ') };
+  if (errors.length > 0) return { ok: false, name: (value.name ?? '').slice(0, 200), reason: errors.join('; ') };
   return { ok: true, row };
 };

@@ -7,6 +7,7 @@ import { KindBadge, StatusBadge } from '../../ui/badges.tsx';
 import { ErrorBanner } from '../../ui/error-banner.tsx';
 import { Spinner } from '../../ui/spinner.tsx';
 import { usePageTitle } from '../../ui/use-page-title.ts';
+import { ExportButtons } from '../imports/export-buttons.tsx';
 
 type SortField = 'name' | 'city' | 'createdAt' | 'updatedAt';
 
@@ -51,6 +52,7 @@ export const AccountsListPage = () => {
           </p>
         </div>
         <div className="page-actions">
+          <ExportButtons filters={filters} />
           <Link to={`/map${location.search}`} className="btn btn-secondary" data-testid="show-on-map">
             Show on map
           </Link>

@@ -5,6 +5,7 @@ import { useLogout } from '../auth/session.ts';
 import { ROLE_LABELS } from '../accounts/account-labels.ts';
 import { filterSearchString } from '../accounts/account-filters.ts';
 import { BrandMark } from '../../ui/brand-mark.tsx';
+import { canEditAnyAccount } from '@geocrm/domain';
 
 const Icon = ({ d }: { d: string }) => (
   <svg viewBox="0 0 24 24" width="18" height="18" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
@@ -17,6 +18,7 @@ const ICONS = {
   map: 'M9 4 3 6v14l6-2 6 2 6-2V4l-6 2-6-2zm0 0v14m6-12v14',
   geocoding: 'M12 21s-7-6.2-7-11.5a7 7 0 0 1 14 0C19 14.8 12 21 12 21zm-3-11 2 2 4-4',
   nearby: 'M12 12m-2 0a2 2 0 1 0 4 0a2 2 0 1 0-4 0M12 12m-6 0a6 6 0 1 0 12 0a6 6 0 1 0-12 0M12 2v3m0 14v3M2 12h3m14 0h3',
+  imports: 'M12 3v12m0 0-4-4m4 4 4-4M4 17v2a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-2',
   users: 'M16 19v-1a4 4 0 0 0-4-4H6a4 4 0 0 0-4 4v1M9 10a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7zm13 9v-1a4 4 0 0 0-3-3.9M16 3.1a3.5 3.5 0 0 1 0 6.8',
   logout: 'M9 21H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h4m7 14 5-5-5-5m5 5H9',
 };
@@ -61,6 +63,7 @@ export const AppLayout = () => {
           <NavItem to={`/map${carried}`} icon={ICONS.map} label="Map" testId="nav-map" />
           <NavItem to={`/nearby${carried}`} icon={ICONS.nearby} label="Nearby" testId="nav-nearby" />
           <NavItem to="/geocoding" icon={ICONS.geocoding} label="Geocoding" testId="nav-geocoding" />
+          {canEditAnyAccount(session.user.role) ? <NavItem to="/imports" icon={ICONS.imports} label="Import" testId="nav-imports" /> : null}
           {session.user.role === 'admin' ? <NavItem to="/users" icon={ICONS.users} label="Users" testId="nav-users" /> : null}
         </nav>
         <div className="sidebar-footer muted">{session.org.name}</div>
