@@ -22,16 +22,19 @@ import { AccountsService } from './features/accounts/accounts.service.ts';
 import { accountsRoutes } from './features/accounts/accounts.routes.ts';
 import { geoRoutes } from './features/geo/geo.routes.ts';
 import { gazetteerGeocoder } from './features/geo/address-geocoder.ts';
-import { createImportsFeature } from './features/imports/imports.feature.ts';
-import { exportsRoutes, importsRoutes } from './features/imports/imports.routes.ts';
 import { AroundService } from './features/accounts/around.service.ts';
 import { geocodeRoutes } from './features/geo/geocode.routes.ts';
 import { gazetteerLocator } from './features/geo/text-locator.ts';
 import { estimatedDriveSeconds, radiusForDriveSeconds } from './features/geo/drive-time.ts';
+import { Geocoding } from './features/geo/geocoding.ts';
+import { AddressFilesService } from './features/geo/address-files.service.ts';
+import { addressFilesRoutes } from './features/geo/address-files.routes.ts';
+import { createImportsFeature } from './features/imports/imports.feature.ts';
+import { exportsRoutes, importsRoutes } from './features/imports/imports.routes.ts';
 
 export interface AppDeps {
   readonly handle: DbHandle;
-  readonly config: Pick<Config, 'cookieSecure' | 'sessionDays' | 'loginRateLimit' | 'logLevel' | 'webDist'> & Partial<Pick<Config, 'dataDir'>>;
+  readonly config: Pick<Config, 'cookieSecure' | 'sessionDays' | 'loginRateLimit' | 'logLevel' | 'webDist'> & Partial<Pick<Config, 'dataDir' | 'geocoder'>>;
   /** Pass false to silence request logs (tests). */
   readonly logger?: boolean;
 }
@@ -55,9 +58,17 @@ export const buildApp = async ({ handle, config, logger = true }: AppDeps): Prom
   const transaction = createTransactor(handle.db);
   const auth = new AuthService({ users: repos.users, sessions: repos.sessions, orgs: repos.orgs, sessionDays: config.sessionDays });
   const users = new UsersService({ users: repos.users, sessions: repos.sessions });
-  const accounts = new AccountsService({ accounts: repos.accounts, contacts: repos.contacts, users: repos.users, transaction, geocode: gazetteerGeocoder });
-  const imports = createImportsFeature(app, { repos, transaction, geocode: gazetteerGeocoder, dataDir: config.dataDir });
+  const geocoding = new Geocoding({ config: config.geocoder ?? { provider: 'embedded' }, points: repos.addressPoints });
+  const addressFiles = new AddressFilesService({ points: repos.addressPoints, transaction, changed: (orgId) => geocoding.forgetPoints(orgId) });
+  const accounts = new AccountsService({
+    accounts: repos.accounts,
+    contacts: repos.contacts,
+    users: repos.users,
+    transaction,
+    geocode: (orgId, address, provider) => geocoding.place(orgId, address, provider),
+  });
   const around = new AroundService({ accounts: repos.accounts, locate: gazetteerLocator, drive: { seconds: estimatedDriveSeconds, radiusFor: radiusForDriveSeconds } });
+  const imports = createImportsFeature(app, { repos, transaction, geocode: gazetteerGeocoder, dataDir: config.dataDir });
 
   await app.register(swagger, {
     openapi: {
@@ -90,7 +101,8 @@ export const buildApp = async ({ handle, config, logger = true }: AppDeps): Prom
         await secured.register(importsRoutes, { prefix: '/imports', imports: imports.service });
         await secured.register(exportsRoutes, { prefix: '/exports', exporter: imports.exporter });
         await secured.register(geoRoutes, { prefix: '/geo' });
-        await secured.register(geocodeRoutes, { prefix: '/geocode' });
+        await secured.register(geocodeRoutes, { prefix: '/geocode', geocoding });
+        await secured.register(addressFilesRoutes, { prefix: '/geo/address-files', files: addressFiles });
       });
     },
     { prefix: '/api/v1' },

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { AppError } from '@geocrm/domain';
+import { geocoderConfigFromEnv, type GeocoderConfig } from '@geocrm/geo';
 
 /** Everything the server reads from the environment. The only reader of `process.env`. */
 export interface Config {
@@ -17,6 +18,8 @@ export interface Config {
   readonly seedDemo: boolean;
   /** Built web app to serve, if present. */
   readonly webDist: string;
+  /** GEOCODER (embedded | nominatim | photon | ban | pelias) and its GEOCODER_* settings. */
+  readonly geocoder: GeocoderConfig;
 }
 
 const int = (env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number => {
@@ -48,4 +51,5 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env, cwd = process.c
   logLevel: env['LOG_LEVEL'] ?? 'info',
   seedDemo: bool(env, 'SEED_DEMO', true),
   webDist: resolve(import.meta.dirname, '../../web/dist'),
+  geocoder: geocoderConfigFromEnv(env),
 });

@@ -2,6 +2,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { createRepositories, type DbHandle } from '@geocrm/db';
 import { createTestDb } from '@geocrm/db/testing';
 import type { Role } from '@geocrm/domain';
+import type { GeocoderConfig } from '@geocrm/geo';
 import { buildApp } from '../src/app.ts';
 import { hashPassword } from '../src/features/auth/password.ts';
 
@@ -27,7 +28,7 @@ export interface Harness {
 const ROLES_TO_CREATE: readonly Role[] = ['admin', 'manager', 'rep', 'technician', 'backoffice'];
 
 /** A real app on a fresh real database (PGlite, or DATABASE_URL's server) with two organisations. */
-export const startHarness = async (options: { loginRateLimit?: number; extend?: (app: FastifyInstance) => void } = {}): Promise<Harness> => {
+export const startHarness = async (options: { loginRateLimit?: number; extend?: (app: FastifyInstance) => void; geocoder?: GeocoderConfig } = {}): Promise<Harness> => {
   const handle = await createTestDb();
   const repos = createRepositories(handle.db);
   const hash = await hashPassword(PASSWORD);
@@ -43,7 +44,7 @@ export const startHarness = async (options: { loginRateLimit?: number; extend?: 
   const app = await buildApp({
     handle,
     logger: false,
-    config: { cookieSecure: false, sessionDays: 30, loginRateLimit: options.loginRateLimit ?? 10_000, logLevel: 'silent', webDist: '/nonexistent' },
+    config: { cookieSecure: false, sessionDays: 30, loginRateLimit: options.loginRateLimit ?? 10_000, logLevel: 'silent', webDist: '/nonexistent', ...(options.geocoder ? { geocoder: options.geocoder } : {}) },
   });
   options.extend?.(app);
   await app.ready();

@@ -251,8 +251,8 @@ export type GeoQualityDto = Static<typeof GeoQualityDto>;
 export const RegeocodeBody = Type.Object(
   {
     ids: Type.Array(Uuid, { minItems: 1, maxItems: 1000, uniqueItems: true }),
-    /** Only the embedded gazetteer exists for now; online providers come with the geo issue. */
-    provider: Type.Optional(Type.Enum(['gazetteer'] as const)),
+    /** `embedded` (the offline gazetteer; `gazetteer` is its former name) or the configured online geocoder. Default: the configured one. */
+    provider: Type.Optional(Type.Enum(['gazetteer', 'embedded', 'nominatim', 'photon', 'ban', 'pelias'] as const)),
   },
   { additionalProperties: false },
 );

@@ -11,6 +11,15 @@ export type BoundaryParams = Static<typeof BoundaryParams>;
 export const Attribution = Type.Object({ items: Type.Array(Type.Object({ name: Type.String(), licence: Type.String(), url: Type.String() })) });
 export type Attribution = Static<typeof Attribution>;
 
+export const GEOCODER_CHOICES = ['embedded', 'nominatim', 'photon', 'ban', 'pelias'] as const;
+
+export const GeocoderList = Type.Object({
+  /** The geocoders a person may choose: `embedded`, plus the configured online one. */
+  items: Type.Array(Type.Enum(GEOCODER_CHOICES)),
+  default: Type.Enum(GEOCODER_CHOICES),
+});
+export type GeocoderList = Static<typeof GeocoderList>;
+
 /** Free text (`q`) or fields; GeocodeJSON out, best candidate first. */
 export const GeocodeQuery = Type.Object(
   {
@@ -20,6 +29,8 @@ export const GeocodeQuery = Type.Object(
     city: Type.Optional(Type.String({ maxLength: 200 })),
     country: Type.Optional(Type.String({ maxLength: 60 })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 20, default: 5 })),
+    /** `embedded` (offline) or the configured online geocoder; default: the configured one. */
+    provider: Type.Optional(Type.Enum(GEOCODER_CHOICES)),
   },
   { additionalProperties: false },
 );
@@ -65,3 +76,35 @@ export const GeocodeCollection = Type.Object({
   features: Type.Array(GeocodeFeatureSchema),
 });
 export type GeocodeCollection = Static<typeof GeocodeCollection>;
+
+export const AddressFileDto = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  name: Type.String(),
+  format: Type.Enum(['ban', 'openaddresses'] as const),
+  points: Type.Integer(),
+  /** Rows that could not be read (bad coordinate, missing street…). */
+  rejected: Type.Integer(),
+  loadedBy: Type.Union([Type.String(), Type.Null()]),
+  loadedByName: Type.Union([Type.String(), Type.Null()]),
+  loadedAt: Type.String(),
+});
+export type AddressFileDto = Static<typeof AddressFileDto>;
+export const AddressFileList = Type.Object({ items: Type.Array(AddressFileDto) });
+export type AddressFileList = Static<typeof AddressFileList>;
+
+export const AddressFileUploadQuery = Type.Object(
+  { name: Type.String({ minLength: 1, maxLength: 300, description: 'The file name, e.g. adresses-59.csv' }) },
+  { additionalProperties: false },
+);
+export type AddressFileUploadQuery = Static<typeof AddressFileUploadQuery>;
+
+export const AddressFileLoadResult = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  name: Type.String(),
+  format: Type.Enum(['ban', 'openaddresses'] as const),
+  points: Type.Integer(),
+  rejected: Type.Integer(),
+  /** The first rejected rows with their line number and reason. */
+  errors: Type.Array(Type.Object({ line: Type.Integer(), message: Type.String() })),
+});
+export type AddressFileLoadResult = Static<typeof AddressFileLoadResult>;

@@ -17,7 +17,7 @@ export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
 export const GEO_PRECISIONS = ['housenumber', 'street', 'locality', 'municipality', 'postcode', 'region', 'country'] as const;
 export type GeoPrecision = (typeof GEO_PRECISIONS)[number];
 
-export const GEO_SOURCES = ['manual', 'gazetteer', 'address_points', 'nominatim', 'photon', 'ban', 'import', 'demo'] as const;
+export const GEO_SOURCES = ['manual', 'gazetteer', 'address_points', 'nominatim', 'photon', 'ban', 'pelias', 'import', 'demo'] as const;
 export type GeoSource = (typeof GEO_SOURCES)[number];
 
 /** ISO weekdays: 1 = Monday … 7 = Sunday. */

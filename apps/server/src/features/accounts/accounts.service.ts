@@ -35,6 +35,7 @@ import type {
   UpdateAccountBody,
   UpdateContactBody,
 } from '@geocrm/contracts';
+import type { GeocoderName } from '@geocrm/geo';
 import type { Actor } from '../auth/auth.service.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 
@@ -43,8 +44,11 @@ const EMPTY_ADDRESS = { line1: '', line2: '', postcode: '', city: '', country: '
 type Address = typeof EMPTY_ADDRESS;
 type GeoWrite = NonNullable<AccountWrite['geo']>;
 
-/** Places an address; null when it cannot be placed with enough confidence. */
+/** Places an address with the offline gazetteer, synchronously; null when it cannot be placed with enough confidence. */
 export type AddressGeocoder = (address: Address) => { location: { lng: number; lat: number }; geo: GeoWrite } | null;
+
+/** Places an organisation's address (with a chosen provider, else the configured one); null when it cannot be placed with enough confidence. */
+export type AccountPlacer = (orgId: string, address: Address, provider?: GeocoderName) => Promise<{ location: { lng: number; lat: number }; geo: GeoWrite } | null>;
 
 const MANUAL_GEO: GeoWrite = { precision: 'housenumber', source: 'manual', manual: true, score: null };
 const NO_GEO: GeoWrite = { precision: null, source: null, manual: false, score: null };
@@ -138,8 +142,8 @@ export class AccountsService {
   readonly #contacts: ContactsRepository;
   readonly #users: UsersRepository;
   readonly #transaction: Transactor;
-  readonly #geocode: AddressGeocoder;
-  constructor(deps: { accounts: AccountsRepository; contacts: ContactsRepository; users: UsersRepository; transaction: Transactor; geocode: AddressGeocoder }) {
+  readonly #geocode: AccountPlacer;
+  constructor(deps: { accounts: AccountsRepository; contacts: ContactsRepository; users: UsersRepository; transaction: Transactor; geocode: AccountPlacer }) {
     this.#geocode = deps.geocode;
     this.#accounts = deps.accounts;
     this.#contacts = deps.contacts;
@@ -202,7 +206,7 @@ export class AccountsService {
     const { contacts = [], location, ...rest } = body;
     const address = body.address ?? EMPTY_ADDRESS;
     // A pin given by a person wins; otherwise the address is geocoded (offline gazetteer by default).
-    const placed = location ? { location, geo: MANUAL_GEO } : this.#geocode(address);
+    const placed = location ? { location, geo: MANUAL_GEO } : await this.#geocode(actor.orgId, address);
     const write: AccountWrite & { kind: AccountKind; name: string } = { ...rest, ownerId, address, ...(placed ?? {}) };
     // The account and its contacts land together or not at all.
     const id = await this.#transaction(async (repos) => {
@@ -226,7 +230,7 @@ export class AccountsService {
     else if (body.address && !current.geo.manual && !sameAddress(body.address, current.address)) {
       // A new address moves an automatic pin (or clears it when the new address cannot be placed);
       // a pin placed by hand is never overwritten.
-      placement = this.#geocode(body.address) ?? { location: null, geo: NO_GEO };
+      placement = (await this.#geocode(actor.orgId, body.address)) ?? { location: null, geo: NO_GEO };
     }
     const write: AccountWrite = { ...rest, ...placement };
     if (!(await this.#accounts.update(actor.orgId, id, write))) throw new AppError('NOT_FOUND', 'Account not found');
@@ -244,17 +248,22 @@ export class AccountsService {
   async regeocode(actor: Actor, body: RegeocodeBody): Promise<RegeocodeResult> {
     const found = await this.#accounts.addressesOf(actor.orgId, body.ids);
     const result = { placed: 0, unplaced: 0, skippedManual: 0, skipped: body.ids.length - found.length };
-    await this.#transaction(async (repos) => {
-      for (const account of found) {
-        if (isFieldRole(actor) && account.ownerId !== actor.userId) result.skipped++;
-        else if (account.manual) result.skippedManual++;
-        else {
-          const placed = this.#geocode(account.address);
-          await repos.accounts.update(actor.orgId, account.id, placed ?? { location: null, geo: NO_GEO });
-          if (placed) result.placed++;
-          else result.unplaced++;
-        }
+    const provider = body.provider === undefined || body.provider === 'gazetteer' ? (body.provider && 'embedded') : body.provider;
+    // Geocode first (an online provider takes its time), then write every change in one transaction.
+    const changes: { id: string; write: AccountWrite }[] = [];
+    for (const account of found) {
+      if (isFieldRole(actor) && account.ownerId !== actor.userId) result.skipped++;
+      else if (account.manual) result.skippedManual++;
+      else {
+        const placed = await this.#geocode(actor.orgId, account.address, provider);
+        changes.push({ id: account.id, write: placed ?? { location: null, geo: NO_GEO } });
+        if (placed) result.placed++;
+        else result.unplaced++;
       }
+    }
+    await this.#transaction(async (repos) => {
+      // a pin placed by hand meanwhile is kept: the update only touches automatic placements
+      for (const change of changes) await repos.accounts.update(actor.orgId, change.id, change.write);
     });
     return result;
   }

@@ -1,34 +1,41 @@
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
-import { ErrorBody, GeocodeCollection, GeocodeQuery, ReverseGeocodeQuery } from '@geocrm/contracts';
+import { ErrorBody, GeocodeCollection, GeocodeQuery, GeocoderList, ReverseGeocodeQuery } from '@geocrm/contracts';
 import { AppError, lngLat } from '@geocrm/domain';
-import { geocode, nearestCommune, type GeocodeFeature } from '@geocrm/geo';
+import { nearestCommune, type ProviderGeocodeFeature } from '@geocrm/geo';
+import { actorOf } from '../../http/auth-context.ts';
+import type { Geocoding } from './geocoding.ts';
 
 const VERSION = '0.1.0';
 
-const toDto = (f: GeocodeFeature): GeocodeCollection['features'][number] => ({
+const toDto = (f: ProviderGeocodeFeature): GeocodeCollection['features'][number] => ({
   type: 'Feature',
   geometry: { type: 'Point', coordinates: [f.geometry.coordinates[0], f.geometry.coordinates[1]] },
   properties: { ...f.properties, type: f.properties.precision },
 });
 
 /** `GET /geocode` (forward, free text or fields) and `GET /geocode/reverse` (point → commune, postcode). */
-export const geocodeRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => {
+export const geocodeRoutes: FastifyPluginCallbackTypebox<{ geocoding: Geocoding }> = (app, { geocoding }, done) => {
   const errors = { 400: ErrorBody, 401: ErrorBody };
   app.get(
     '/',
     { schema: { tags: ['geo'], summary: 'Geocode an address (free text q, or street/postcode/city/country): GeocodeJSON, best first', querystring: GeocodeQuery, response: { 200: GeocodeCollection, ...errors } } },
-    (request) => {
-      const { q, street, postcode, city, country, limit = 5 } = request.query;
+    async (request) => {
+      const { q, street, postcode, city, country, limit = 5, provider } = request.query;
       const fields = { ...(street ? { street } : {}), ...(postcode ? { postcode } : {}), ...(city ? { city } : {}), ...(country ? { country } : {}) };
       const hasFields = Object.keys(fields).length > 0;
       if ((q === undefined) === !hasFields) {
         throw new AppError('VALIDATION', 'Give either q (free text) or the fields street, postcode, city, country', { details: { field: 'q' } });
       }
-      const result = geocode(q ?? fields, { limit });
+      const result = await geocoding.search(actorOf(request).orgId, q ?? fields, { limit, ...(provider ? { provider } : {}) });
       const query = q ?? [street, postcode, city, country].filter(Boolean).join(', ');
-      return { type: 'FeatureCollection' as const, geocoding: { version: VERSION, query, provider: 'gazetteer' }, features: result.features.map(toDto) };
+      const answeredBy = result.features[0]?.properties.source ?? provider ?? geocoding.providers.at(-1) ?? 'embedded';
+      return { type: 'FeatureCollection' as const, geocoding: { version: VERSION, query, provider: answeredBy }, features: result.features.map(toDto) };
     },
   );
+  app.get('/providers', { schema: { tags: ['geo'], summary: 'The geocoders that can be chosen (embedded, and the configured online one)', response: { 200: GeocoderList, ...errors } } }, () => ({
+    items: geocoding.providers,
+    default: geocoding.providers.at(-1) ?? 'embedded',
+  }));
   app.get(
     '/reverse',
     { schema: { tags: ['geo'], summary: 'Reverse geocoding: the commune (or nearest place) and postcode of a point', querystring: ReverseGeocodeQuery, response: { 200: GeocodeCollection, ...errors } } },

@@ -47,6 +47,7 @@ export const SOURCE_LABELS: Record<GeoSource, string> = {
   nominatim: 'Nominatim',
   photon: 'Photon',
   ban: 'BAN (Base Adresse Nationale)',
+  pelias: 'Pelias',
   import: 'Import',
   demo: 'Demo data',
 };
