@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isAppError, type AppError } from '@geocrm/domain';
 import { accountAreas } from './areas.ts';
-import { assignmentById, designTerritories, type DesignOptions } from './design.ts';
+import { assignmentById, designTerritories, designTerritoriesAsync, type DesignOptions } from './design.ts';
 import { buildAreaGraph, checkContiguity } from './graph.ts';
 import { gridGraph } from './testing.ts';
 import type { AreaGraph } from './types.ts';
@@ -117,6 +117,22 @@ describe('designTerritories', () => {
     const loose = designTerritories(g, { k: 3, current, seed: 5, ...quick });
     const tight = designTerritories(g, { k: 3, current, seed: 5, disruption: { weight: 50 }, ...quick });
     expect(tight.metrics.disruption?.areasMoved ?? 99).toBeLessThanOrEqual(loose.metrics.disruption?.areasMoved ?? 0);
+  });
+
+  it('async: yields to the event loop and stops on abort mid-run with the best plan so far', async () => {
+    const g = gridGraph(60, 60, (i) => 1 + (i % 7));
+    const controller = new AbortController();
+    let ticks = 0;
+    const timer = setInterval(() => {
+      ticks++;
+      if (ticks === 3) controller.abort();
+    }, 5);
+    const plan = await designTerritoriesAsync(g, { k: 12, patience: 1_000_000, timeLimitMs: 60_000, signal: controller.signal });
+    clearInterval(timer);
+    expect(ticks).toBeGreaterThanOrEqual(3);
+    expect(plan.stats.stoppedBy).toBe('cancelled');
+    expect(plan.metrics.contiguityViolations).toBe(0);
+    await expect(designTerritoriesAsync(g, { k: 0 })).rejects.toMatchObject({ code: 'VALIDATION' });
   });
 
   it('returns the best plan so far when cancelled', () => {

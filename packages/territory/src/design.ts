@@ -837,17 +837,10 @@ const resolveAnchor = (graph: AreaGraph, anchor: Anchor, t: number, index: Reado
   return { area: best, x, y };
 };
 
-/**
- * Designs k territories over the areas of `graph`: balanced on the chosen measure (±τ of the mean),
- * compact (load-weighted distance to the territory centre), contiguous on the adjacency graph,
- * respecting locked areas, optionally close to a current plan. Multi-start GRASP construction
- * (k-means++ seeds, balanced region growing) then iterated local search (boundary moves and swaps
- * under an articulation check, penalised objective with balance ≫ dispersion). Deterministic for a seed.
- * Never throws for an infeasible balance: the best plan comes back with its violations named.
- * @example designTerritories(graph, { k: 8, measure: 'workload', tolerance: 0.05 })
- */
-export const designTerritories = (graph: AreaGraph, options: DesignOptions): TerritoryPlan => {
+/** The search, as a generator that yields between slices of work (see the two drivers below). */
+function* designSteps(graph: AreaGraph, options: DesignOptions): Generator<undefined, TerritoryPlan, undefined> {
   const t0 = performance.now();
+  let lastYield: number;
   const c0 = process.cpuUsage();
   const n = graph.areas.length;
   const { k } = options;
@@ -1014,6 +1007,8 @@ export const designTerritories = (graph: AreaGraph, options: DesignOptions): Ter
       return true;
     };
     settle();
+    yield;
+    lastYield = performance.now();
     let local = s.snapshot();
     let sinceBest = 0;
     const cands: number[] = [];
@@ -1048,6 +1043,10 @@ export const designTerritories = (graph: AreaGraph, options: DesignOptions): Ter
       } else {
         sinceBest++;
         s.load_(local.terr);
+      }
+      if (performance.now() - lastYield > 25) {
+        yield;
+        lastYield = performance.now();
       }
       if (localMode && rounds % 50 === 0) {
         // Move the centres to the new territories, then re-optimise everywhere.
@@ -1093,6 +1092,39 @@ export const designTerritories = (graph: AreaGraph, options: DesignOptions): Ter
     violations,
     stats: { starts: startsDone, rounds, moves: s.moves, timeMs: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000, stoppedBy },
   };
+}
+
+/**
+ * Designs k territories over the areas of `graph`: balanced on the chosen measure (±τ of the mean),
+ * compact (load-weighted distance to the territory centre), contiguous on the adjacency graph,
+ * respecting locked areas, optionally close to a current plan. Multi-start GRASP construction
+ * (k-means++ seeds, balanced region growing) then iterated local search (boundary moves and swaps
+ * under an articulation check, penalised objective with balance ≫ dispersion). Deterministic for a seed.
+ * Never throws for an infeasible balance: the best plan comes back with its violations named.
+ * Synchronous: blocks the thread up to `timeLimitMs`; see `designTerritoriesAsync` to stay responsive.
+ * @example designTerritories(graph, { k: 8, measure: 'workload', tolerance: 0.05 })
+ */
+export const designTerritories = (graph: AreaGraph, options: DesignOptions): TerritoryPlan => {
+  const steps = designSteps(graph, options);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+};
+
+/**
+ * Same as `designTerritories`, but hands the event loop back every ~25 ms, so that a server stays
+ * responsive and `signal.abort()` (from a request close, a button) takes effect within one slice.
+ * `stats.cpuMs` then also counts whatever else ran in between.
+ * @example await designTerritoriesAsync(graph, { k: 8, signal: AbortSignal.timeout(5000) })
+ */
+export const designTerritoriesAsync = async (graph: AreaGraph, options: DesignOptions): Promise<TerritoryPlan> => {
+  const steps = designSteps(graph, options);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
 };
 
 /**
