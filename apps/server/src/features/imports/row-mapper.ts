@@ -114,12 +114,12 @@ export const mapRow = (cells: readonly string[], context: MapContext): MappedRow
     const word = normaliseHeader(value.kind);
     const kind = KIND_WORDS[word] ?? KIND_WORDS[word.replace(/ /g, '_')];
     if (kind) row.kind = kind;
-    else errors.push(`Kind ${quote(value.kind)} is unknown; expected one of ${ACCOUNT_KINDS.join(', ')} (or Client, Prospect, Fournisseur, Partenaire, Sous-traitant, Concurrent, Chantier)`);
+    else errors.push(`Kind ${quote(value.kind)} is unknown (expected one of ${ACCOUNT_KINDS.join(', ')}, or Client, Prospect, Fournisseur, Partenaire, Sous-traitant, Concurrent, Chantier)`);
   }
   if (value.status !== undefined) {
     const status = STATUS_WORDS[normaliseHeader(value.status)];
     if (status) row.status = status;
-    else errors.push(`Status ${quote(value.status)} is unknown; expected one of ${ACCOUNT_STATUSES.join(', ')}`);
+    else errors.push(`Status ${quote(value.status)} is unknown (expected one of ${ACCOUNT_STATUSES.join(', ')})`);
   }
   for (const part of ['line1', 'line2', 'city'] as const) {
     const text = value[part];
