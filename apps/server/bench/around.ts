@@ -5,12 +5,14 @@
  * from the accounts' towns (seeded), so dense cities and empty countryside both count.
  * Seeds up to 200,000 demo accounts through the repository, then copies them (moved by up to
  * ±0.05° each) to reach larger sizes. Runs on PGlite, or on the server of GEOCRM_TEST_DATABASE_URL.
+ * With GEOCRM_BENCH_DATABASE_URL, works in that (PostGIS) database and keeps it: a second run reuses
+ * the seeded organisation, so query plans can be studied and runs repeated without seeding again.
  * Prints a table (p50, p95, max, mean results), then one JSON line.
  */
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
-import { createRepositories } from '@geocrm/db';
+import { createDb, createRepositories, migrateToLatest } from '@geocrm/db';
 import { createTestDb } from '@geocrm/db/testing';
 import { buildApp } from '../src/app.ts';
 import { hashPassword } from '../src/features/auth/password.ts';
@@ -35,20 +37,31 @@ const random = (): number => {
   return state / 2 ** 32;
 };
 
-const handle = await createTestDb();
+const keptUrl = process.env['GEOCRM_BENCH_DATABASE_URL'];
+const handle = keptUrl ? await createDb({ databaseUrl: keptUrl }) : await createTestDb();
+if (keptUrl) await migrateToLatest(handle.db);
 const repos = createRepositories(handle.db);
 const data = generateDemoData(demoPlaces(), { accounts: BASE, seed: 7 });
-const org = await repos.orgs.create('Bench');
+const orgName = `Bench ${N}`;
+const existing = keptUrl ? (await sql<{ id: string }>`select id from orgs where name = ${orgName}`.execute(handle.db)).rows[0] : undefined;
+const reuse = existing !== undefined && (await repos.accounts.count(existing.id)) >= N;
+if (existing && !reuse) await sql`delete from orgs where id = ${existing.id}`.execute(handle.db);
+const org = reuse && existing ? existing : await repos.orgs.create(orgName);
 const hash = await hashPassword('bench-password');
 const ids = new Map<string, string>();
-for (const u of data.users) ids.set(u.key, (await repos.users.insert({ orgId: org.id, email: u.email, name: u.name, role: u.role, passwordHash: hash })).id);
+const emailOf = (email: string) => (keptUrl ? email.replace('@', `+${N}@`) : email);
+if (!reuse) {
+  for (const u of data.users) ids.set(u.key, (await repos.users.insert({ orgId: org.id, email: emailOf(u.email), name: u.name, role: u.role, passwordHash: hash })).id);
+}
 const t0 = performance.now();
-await repos.accounts.insertMany(
-  org.id,
-  data.accounts.map(({ ownerKey, contacts: _c, ...a }) => ({ ...a, ownerId: ownerKey === null ? null : (ids.get(ownerKey) ?? null) })),
-);
+if (!reuse) {
+  await repos.accounts.insertMany(
+    org.id,
+    data.accounts.map(({ ownerKey, contacts: _c, ...a }) => ({ ...a, ownerId: ownerKey === null ? null : (ids.get(ownerKey) ?? null) })),
+  );
+}
 // Bench-only bulk copy (not product code): the same accounts moved a little, until N rows.
-for (let have = BASE; have < N; have += BASE) {
+for (let have = BASE; !reuse && have < N; have += BASE) {
   const take = Math.min(BASE, N - have);
   await sql`insert into accounts (org_id, kind, status, name, owner_id, tags, custom_fields, address_line1, address_line2, postcode, city, country,
       location, geo_precision, geo_source, geo_score, opening_hours, preferred_visit_days, created_at, updated_at)
@@ -62,7 +75,7 @@ const seedMs = performance.now() - t0;
 
 const app = await buildApp({ handle, logger: false, config: { cookieSecure: false, sessionDays: 1, loginRateLimit: 1000, logLevel: 'silent', webDist: '/none' } });
 await app.ready();
-const login = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'manager@demo.geocrm.app', password: 'bench-password' } });
+const login = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: emailOf('manager@demo.geocrm.app'), password: 'bench-password' } });
 const cookie = `geocrm_session=${login.cookies[0]?.value ?? ''}`;
 
 const towns = data.accounts.flatMap((a) => (a.location ? [a.location] : []));
@@ -115,7 +128,7 @@ await app.close();
 await handle.close();
 
 console.log(`\nsearches by place on ${N.toLocaleString('en')} accounts (${handle.engine}), ${QUERIES} queries per case, ${cpus().length} cores, Node ${process.version}, load ${loadavg()[0]?.toFixed(1)}`);
-console.log(`seed: ${(seedMs / 1000).toFixed(1)} s\n`);
+console.log(reuse ? 'seed: reused the kept database\n' : `seed: ${(seedMs / 1000).toFixed(1)} s\n`);
 console.log('| case | p50 ms | p95 ms | max ms | results (mean) | matching (mean) |\n| --- | ---: | ---: | ---: | ---: | ---: |');
 for (const r of rows) console.log(`| ${r.case} | ${r.p50Ms} | ${r.p95Ms} | ${r.maxMs} | ${r.meanResults} | ${r.meanTotal} |`);
 console.log(JSON.stringify({ bench: 'around', engine: handle.engine, accounts: N, queries: QUERIES, seedMs: Math.round(seedMs), load: loadavg()[0], date: new Date().toISOString(), results: rows }));

@@ -131,4 +131,55 @@ describe('nearby in Chromium', () => {
     expect(tagged).toBe(count);
     await page.context().close();
   });
+
+  it('moves an account’s pin by dragging it on the map; the new place is kept as placed by hand', async () => {
+    const page = await newPage();
+    await login(page);
+    // an automatically placed account with a name of its own
+    const account = await page.evaluate(async () => {
+      const list = (await (await fetch('/api/v1/accounts?geoManual=false&limit=50&kind=client')).json()) as { items: { id: string; name: string; location: { lng: number; lat: number } | null }[] };
+      const names = new Map<string, number>();
+      for (const a of list.items) names.set(a.name, (names.get(a.name) ?? 0) + 1);
+      return list.items.find((a) => a.location && names.get(a.name) === 1) ?? null;
+    });
+    if (!account?.location) throw new Error('no account to move');
+    const { lng, lat } = account.location;
+    await page.goto(`${baseUrl()}/map?q=${encodeURIComponent(account.name)}`);
+    await page.waitForFunction(() => Boolean(window.__geocrmMap?.loaded() && window.__geocrmMap.isSourceLoaded('accounts')), undefined, { timeout: 60_000 });
+    await page.evaluate(([x, y]) => window.__geocrmMap?.jumpTo({ center: [x, y], zoom: 15 }), [lng, lat] as const);
+    await page.waitForFunction(() => Boolean(window.__geocrmMap && !window.__geocrmMap.isMoving() && window.__geocrmMap.areTilesLoaded()), undefined, { timeout: 60_000 });
+    const at = await page.evaluate(([x, y]) => {
+      const map = window.__geocrmMap;
+      if (!map) return null;
+      const point = map.project([x, y]);
+      const rect = map.getCanvas().getBoundingClientRect();
+      return { x: rect.left + point.x, y: rect.top + point.y };
+    }, [lng, lat] as const);
+    if (!at) throw new Error('no map');
+    await expect.poll(async () => {
+      await page.mouse.click(at.x, at.y);
+      return page.getByTestId('map-popup').count();
+    }, { timeout: 20_000 }).toBeGreaterThan(0);
+    await page.getByTestId('map-popup-move').click();
+    const pin = page.getByTestId('moving-pin');
+    await pin.waitFor();
+    const box = await pin.boundingBox();
+    if (!box) throw new Error('no pin');
+    // drag the pin 120 px to the right (about 200 m at zoom 15 in France: MapLibre tiles are 512 px)
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height - 4);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 + 60, box.y + box.height - 4, { steps: 5 });
+    await page.mouse.move(box.x + box.width / 2 + 120, box.y + box.height - 4, { steps: 5 });
+    await page.mouse.up();
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'map-move-pin.png') });
+    const saved = page.waitForResponse((r) => r.url().endsWith(`/api/v1/accounts/${account.id}`) && r.request().method() === 'PATCH');
+    await page.getByTestId('move-pin-save').click();
+    expect((await saved).status()).toBe(200);
+    await page.getByTestId('move-pin-bar').waitFor({ state: 'detached' });
+    const after = await page.evaluate(async (id) => (await (await fetch(`/api/v1/accounts/${id}`)).json()) as { location: { lng: number; lat: number }; geo: { manual: boolean; source: string } }, account.id);
+    expect(after.geo).toMatchObject({ manual: true, source: 'manual' });
+    expect(after.location.lng).toBeGreaterThan(lng + 0.0015);
+    expect(Math.abs(after.location.lat - lat)).toBeLessThan(0.002);
+    await page.context().close();
+  });
 });

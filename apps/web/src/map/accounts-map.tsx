@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
 import type { AccountMapPoint } from '../api/types.ts';
-import { Popup, type GeoJSONSource, type MapLayerMouseEvent, type MapLibreMap } from './maplibre.ts';
+import { Marker, Popup, type GeoJSONSource, type MapLayerMouseEvent, type MapLibreMap } from './maplibre.ts';
 import type { AttributionItem, Boundaries } from './base-style.ts';
 import { useBaseMap } from './use-base-map.ts';
 import { FitControl } from './fit-control.ts';
@@ -27,8 +27,10 @@ interface AccountsMapProps {
   readonly points: readonly AccountMapPoint[] | undefined;
   readonly boundaries: Boundaries;
   readonly attribution: readonly AttributionItem[] | undefined;
-  /** Content of the popup opened by a click on an account. */
-  readonly renderPopup: (account: AccountPointProperties) => ReactNode;
+  /** Content of the popup opened by a click on an account; `movePin` starts dragging its pin (when `onMovePin` is given). */
+  readonly renderPopup: (account: AccountPointProperties, actions: { movePin?: () => void }) => ReactNode;
+  /** Saves a pin dragged by hand; the drag is offered only when this is given. */
+  readonly onMovePin?: (id: string, location: { lng: number; lat: number }) => Promise<void>;
   /** A small map (e.g. beside a table): compact attribution, and fitting the points stops at a wider zoom. */
   readonly compact?: boolean;
   /** Fit the view to the points when they change (default); a page that frames its own area passes false. */
@@ -40,6 +42,13 @@ interface AccountsMapProps {
 interface OpenPopup {
   readonly account: AccountPointProperties;
   readonly container: HTMLElement;
+  readonly at: [number, number];
+}
+
+interface MovingPin {
+  readonly account: AccountPointProperties;
+  readonly marker: Marker;
+  readonly from: [number, number];
 }
 
 const readProperties = (value: Record<string, unknown> | null | undefined): AccountPointProperties | null => {
@@ -47,10 +56,12 @@ const readProperties = (value: Record<string, unknown> | null | undefined): Acco
   return value as unknown as AccountPointProperties;
 };
 
-export const AccountsMap = ({ points, boundaries, attribution, renderPopup, compact = false, fitToPoints = true, onMap }: AccountsMapProps) => {
+export const AccountsMap = ({ points, boundaries, attribution, renderPopup, compact = false, fitToPoints = true, onMap, onMovePin }: AccountsMapProps) => {
   const containerRef = useRef<HTMLDivElement>(null);
   const popupRef = useRef<Popup | null>(null);
   const [popup, setPopup] = useState<OpenPopup | null>(null);
+  const [moving, setMoving] = useState<MovingPin | null>(null);
+  const [saving, setSaving] = useState<string | null>(null);
   const map = useBaseMap(containerRef, { boundaries, attribution, compactAttribution: compact, onReady: addAccountLayers });
   const fitMaxZoom = compact ? 9 : 12;
   const fitMaxZoomRef = useRef(fitMaxZoom);
@@ -94,7 +105,7 @@ export const AccountsMap = ({ points, boundaries, attribution, renderPopup, comp
         .addTo(map);
       instance.on('close', () => setPopup((open) => (open?.container === container ? null : open)));
       popupRef.current = instance;
-      setPopup({ account, container });
+      setPopup({ account, container, at: feature.geometry.coordinates as [number, number] });
     };
     const pointer = () => {
       map.getCanvas().style.cursor = 'pointer';
@@ -138,10 +149,56 @@ export const AccountsMap = ({ points, boundaries, attribution, renderPopup, comp
     }
   }, [map, data, points]);
 
+  const startMove = (open: OpenPopup) => {
+    if (!map) return;
+    popupRef.current?.remove();
+    moving?.marker.remove();
+    const marker = new Marker({ color: '#dc2626', draggable: true }).setLngLat(open.at).addTo(map);
+    marker.getElement().dataset['testid'] = 'moving-pin';
+    setSaving(null);
+    setMoving({ account: open.account, marker, from: open.at });
+  };
+  const stopMove = () => {
+    moving?.marker.remove();
+    setMoving(null);
+  };
+  const saveMove = async () => {
+    if (!moving || !onMovePin) return;
+    const position = moving.marker.getLngLat();
+    setSaving('Saving…');
+    try {
+      await onMovePin(moving.account.id, { lng: Number(position.lng.toFixed(6)), lat: Number(position.lat.toFixed(6)) });
+      stopMove();
+    } catch (error) {
+      setSaving(error instanceof Error ? error.message : 'Could not save the pin');
+    }
+  };
+  // the pin goes away with the move (saved, cancelled, another one started) or with the map
+  useEffect(
+    () => () => {
+      moving?.marker.remove();
+    },
+    [moving],
+  );
+
   return (
     <div className="map-canvas" ref={containerRef} data-testid="accounts-map" data-ready={map ? 'true' : 'false'}>
       {!points ? <div className="map-loading">Loading accounts…</div> : null}
-      {popup ? createPortal(renderPopup(popup.account), popup.container) : null}
+      {popup ? createPortal(renderPopup(popup.account, onMovePin ? { movePin: () => startMove(popup) } : {}), popup.container) : null}
+      {moving ? (
+        <div className="move-pin-bar" data-testid="move-pin-bar">
+          <span>
+            Drag the red pin to where <strong>{moving.account.name}</strong> really is.
+          </span>
+          {saving ? <span className="muted small">{saving}</span> : null}
+          <button type="button" className="btn btn-primary btn-small" onClick={() => void saveMove()} data-testid="move-pin-save">
+            Save position
+          </button>
+          <button type="button" className="btn btn-ghost btn-small" onClick={stopMove} data-testid="move-pin-cancel">
+            Cancel
+          </button>
+        </div>
+      ) : null}
     </div>
   );
 };

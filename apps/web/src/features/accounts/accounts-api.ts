@@ -1,3 +1,4 @@
+import { useCallback } from 'react';
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type {
   AccountDetailDto,
@@ -107,4 +108,18 @@ export const useContactMutations = (accountId: string) => {
     onSuccess: refresh,
   });
   return { create, update, remove };
+};
+
+/** Saves a pin dragged on a map (a pin placed by hand: geocoding never moves it again), then refreshes lists and maps. */
+export const useMovePin = () => {
+  const client = useQueryClient();
+  return useCallback(
+    async (id: string, location: { lng: number; lat: number }): Promise<void> => {
+      await client.cancelQueries({ queryKey: accountKeys.detail(id) });
+      const account = await api<AccountDetailDto>(`/accounts/${encodeURIComponent(id)}`, { method: 'PATCH', body: { location } satisfies UpdateAccountBody });
+      client.setQueryData(accountKeys.detail(id), account);
+      await client.invalidateQueries({ queryKey: accountKeys.all, predicate: (q) => q.queryKey[1] !== 'detail' });
+    },
+    [client],
+  );
 };

@@ -12,6 +12,7 @@ import { KIND_LABELS } from '../accounts/account-labels.ts';
 import { FilterBar } from '../accounts/filter-bar.tsx';
 import { KindSymbol } from '../accounts/kind-symbol.tsx';
 import { AccountPopup } from '../map/account-popup.tsx';
+import { useMovePin } from '../accounts/accounts-api.ts';
 import { useAttribution, useBoundaries } from '../map/geo-api.ts';
 import { useUsers } from '../users/users-api.ts';
 import { ErrorBanner } from '../../ui/error-banner.tsx';
@@ -268,7 +269,11 @@ export const AroundPage = () => {
     };
   }, [map, update]);
 
-  const renderPopup = useCallback((account: AccountPointProperties) => <AccountPopup account={account} />, []);
+  const movePin = useMovePin();
+  const renderPopup = useCallback(
+    (account: AccountPointProperties, actions: { movePin?: () => void }) => <AccountPopup account={account} onMovePin={actions.movePin} />,
+    [],
+  );
   const focus = (account: AccountNearDto) => {
     if (map && account.location) map.flyTo({ center: [account.location.lng, account.location.lat], zoom: Math.max(map.getZoom(), 13) });
   };
@@ -469,7 +474,7 @@ export const AroundPage = () => {
           ) : null}
         </aside>
         <div className="map-wrap">
-          <AccountsMap points={points} boundaries={boundaries} attribution={attribution.data?.items} renderPopup={renderPopup} fitToPoints={false} onMap={setMap} />
+          <AccountsMap points={points} boundaries={boundaries} attribution={attribution.data?.items} renderPopup={renderPopup} onMovePin={movePin} fitToPoints={false} onMap={setMap} />
         </div>
       </div>
     </div>

@@ -3,7 +3,7 @@ import { Link, useLocation } from 'react-router';
 import { AccountsMap } from '../../map/accounts-map.tsx';
 import type { AccountPointProperties } from '../../map/accounts-layer.ts';
 import { useAccountFilters } from '../accounts/account-filters.ts';
-import { useAccountMap } from '../accounts/accounts-api.ts';
+import { useAccountMap, useMovePin } from '../accounts/accounts-api.ts';
 import { FilterBar } from '../accounts/filter-bar.tsx';
 import { ErrorBanner } from '../../ui/error-banner.tsx';
 import { AccountPopup } from './account-popup.tsx';
@@ -20,7 +20,11 @@ export const MapPage = () => {
   const { boundaries, error: boundaryError } = useBoundaries();
   const attribution = useAttribution();
   const location = useLocation();
-  const renderPopup = useCallback((account: AccountPointProperties) => <AccountPopup account={account} />, []);
+  const movePin = useMovePin();
+  const renderPopup = useCallback(
+    (account: AccountPointProperties, actions: { movePin?: () => void }) => <AccountPopup account={account} onMovePin={actions.movePin} />,
+    [],
+  );
   const data = accounts.data;
 
   return (
@@ -40,7 +44,7 @@ export const MapPage = () => {
         <ErrorBanner error={accounts.error ?? boundaryError} />
       </div>
       <div className="map-wrap">
-        <AccountsMap points={data?.items} boundaries={boundaries} attribution={attribution.data?.items} renderPopup={renderPopup} />
+        <AccountsMap points={data?.items} boundaries={boundaries} attribution={attribution.data?.items} renderPopup={renderPopup} onMovePin={movePin} />
         <MapLegend />
         {data && data.items.length === 0 ? (
           <div className="map-empty" data-testid="map-empty">
