@@ -169,6 +169,7 @@ describe('designTerritories on bad input', () => {
       [{ k: 2, disruption: { maxMoved: 2 } }, /current plan/],
       [{ k: 2, costs: [[1, 2]] }, /one row per area/],
       [{ k: 2, measure: { revenue: 0 } }, /Choose a measure/],
+      [{ k: 2, shapeWeight: -1 }, /shape weight/],
     ];
     for (const [options, message] of cases) expectValidation(() => designTerritories(g, options), message);
   });

@@ -30,6 +30,12 @@ export interface DesignOptions {
   /** Require contiguous territories (on the adjacency graph). Default true. */
   readonly contiguity?: boolean;
   /**
+   * Weight of boundary length: each cut edge (adjacency between two territories) costs this fraction
+   * of the average area's dispersion. Default 0.07 (fewer, smoother borders for ~1 % more dispersion);
+   * 0 optimises dispersion alone.
+   */
+  readonly shapeWeight?: number;
+  /**
    * Fixed-centre assignment mode: costs[i][t] of giving area i to territory t (e.g. km from rep t's
    * office). The objective is then Σ costs instead of the load-weighted dispersion.
    */
@@ -168,6 +174,9 @@ class Search {
   readonly maxMoved: number;
   lamQ = 0.2;
   D0 = 1;
+  /** Weight of cut edges and the normaliser (number of areas): a cut edge costs lamC × the mean area dispersion. */
+  lamC = 0;
+  E0 = 1;
   moved = 0;
   moves = 0;
   private readonly stamp: Int32Array;
@@ -306,7 +315,24 @@ class Search {
     for (let t = 0; t < this.k; t++) Q += (((this.W[t] ?? 0) - this.mean) / this.mean) ** 2;
     let R = 0;
     if (this.cur) for (let i = 0; i < this.n; i++) if ((this.cur[i] ?? -1) >= 0 && this.cur[i] !== this.terr[i]) R += this.wd[i] ?? 0;
-    return 1e4 * this.violation() + D / this.D0 + this.lamQ * Q + (this.lamD * R) / this.wdTotal;
+    return 1e4 * this.violation() + D / this.D0 + this.lamQ * Q + (this.lamD * R) / this.wdTotal + (this.lamC > 0 ? (this.lamC * this.cutEdges()) / this.E0 : 0);
+  }
+
+  /** Adjacencies between different territories. */
+  cutEdges(): number {
+    let c = 0;
+    for (let i = 0; i < this.n; i++) {
+      const t = this.terr[i];
+      for (let p = this.off[i] ?? 0; p < (this.off[i + 1] ?? 0); p++) if (this.terr[this.nb[p] ?? 0] !== t) c++;
+    }
+    return c / 2;
+  }
+
+  /** Neighbours of i in territory t. */
+  nbIn(i: number, t: number): number {
+    let c = 0;
+    for (let p = this.off[i] ?? 0; p < (this.off[i + 1] ?? 0); p++) if (this.terr[this.nb[p] ?? 0] === t) c++;
+    return c;
   }
 
   /** Change of the objective when area i moves from a to b (no feasibility check). */
@@ -318,6 +344,7 @@ class Search {
     const dV = this.viol(Wa - l) + this.viol(Wb + l) - this.viol(Wa) - this.viol(Wb);
     const dQ = (Wa - l - m) ** 2 + (Wb + l - m) ** 2 - (Wa - m) ** 2 - (Wb - m) ** 2;
     let d = (1e4 * dV) / m + (this.lamQ * dQ) / (m * m) + (this.cost(i, b) - this.cost(i, a)) / this.D0;
+    if (this.lamC > 0) d += (this.lamC * (this.nbIn(i, a) - this.nbIn(i, b))) / this.E0;
     if (this.cur) {
       const c = this.cur[i];
       if (c === b) d -= (this.lamD * (this.wd[i] ?? 0)) / this.wdTotal;
@@ -444,6 +471,11 @@ class Search {
       const dV = this.viol(Wa - l) + this.viol(Wb + l) - this.viol(Wa) - this.viol(Wb);
       const dQ = (Wa - l - m) ** 2 + (Wb + l - m) ** 2 - (Wa - m) ** 2 - (Wb - m) ** 2;
       let d = (1e4 * dV) / m + (this.lamQ * dQ) / (m * m) + (this.cost(i, b) + this.cost(j, a) - this.cost(i, a) - this.cost(j, b)) / this.D0;
+      if (this.lamC > 0) {
+        let adj = 0;
+        for (let p = this.off[i] ?? 0; p < (this.off[i + 1] ?? 0); p++) if (this.nb[p] === j) adj = 1;
+        d += (this.lamC * (this.nbIn(i, a) - this.nbIn(i, b) + this.nbIn(j, b) - this.nbIn(j, a) + 2 * adj)) / this.E0;
+      }
       if (this.cur) {
         const unit = this.lamD / this.wdTotal;
         if (this.cur[i] === b) d -= unit * (this.wd[i] ?? 0);
@@ -907,6 +939,8 @@ function* designSteps(graph: AreaGraph, options: DesignOptions): Generator<undef
   if (maxMoved !== -1 && (!Number.isInteger(maxMoved) || maxMoved < 0)) throw new AppError('VALIDATION', 'The maximum number of moved areas must be a whole number ≥ 0');
   if ((lamD > 0 || maxMoved >= 0) && !cur) throw new AppError('VALIDATION', 'Limiting disruption needs the current plan');
   const contiguity = options.contiguity ?? true;
+  const shapeWeight = options.shapeWeight ?? 0.07;
+  if (!Number.isFinite(shapeWeight) || shapeWeight < 0) throw new AppError('VALIDATION', 'The shape weight must be a number ≥ 0');
 
   const timeLimit = options.timeLimitMs ?? 20_000;
   const deadline = t0 + timeLimit;
@@ -990,6 +1024,8 @@ function* designSteps(graph: AreaGraph, options: DesignOptions): Generator<undef
       let D = 0;
       for (let i = 0; i < n; i++) D += s.cost(i, s.terr[i] ?? 0);
       s.D0 = D > 0 ? D : 1;
+      s.E0 = n;
+      s.lamC = shapeWeight;
     }
     // Local search, then iterated local search with local shakes.
     const order = shuffled(n, random);
