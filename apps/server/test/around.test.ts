@@ -61,6 +61,11 @@ describe('around searches', () => {
     expect(owned.items.every((a) => a.kind === 'client')).toBe(true);
     const neverVisited = (await around('lng=3.0573&lat=50.6292&radiusKm=150&notVisitedDays=30')).json<AccountAround>();
     expect(neverVisited.total).toBe(8);
+    expect(neverVisited.totalCapped).toBe(false);
+    // counting stops where asked: a dense area is not read to the last account
+    const capped = (await around('lng=3.0573&lat=50.6292&radiusKm=150&countUpTo=3&limit=2')).json<AccountAround>();
+    expect(capped).toMatchObject({ total: 3, totalCapped: true });
+    expect(capped.items).toHaveLength(2);
   });
 
   it('searches around an account and around a town given by name', async () => {

@@ -287,6 +287,7 @@ export const AccountAroundQuery = Type.Object(
     radiusKm: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 500 })),
     minutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 600 })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 2000, default: 200 })),
+    countUpTo: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, default: 2000, description: 'Count matching accounts up to this many (counting a dense area reads each one)' })),
   },
   { additionalProperties: false },
 );
@@ -309,8 +310,10 @@ export const AccountAround = Type.Object({
   radiusMeters: Type.Number(),
   minutes: Nullable(Type.Integer()),
   items: Type.Array(AccountNearDto),
-  /** Every matching account, beyond `limit` too. */
+  /** Matching accounts, beyond `limit` too, counted up to `countUpTo`. */
   total: Type.Integer(),
+  /** More than `total` match (the count stopped at `countUpTo`). */
+  totalCapped: Type.Boolean(),
 });
 export type AccountAround = Static<typeof AccountAround>;
 
@@ -334,12 +337,13 @@ export const AccountWithinBody = Type.Object(
     widthKm: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100 })),
     filter: Type.Optional(Type.Object(AccountFilterQuery, { additionalProperties: false })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, default: 500 })),
+    countUpTo: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, default: 2000 })),
   },
   { additionalProperties: false },
 );
 export type AccountWithinBody = Static<typeof AccountWithinBody>;
 
-export const AccountWithin = Type.Object({ items: Type.Array(AccountNearDto), total: Type.Integer() });
+export const AccountWithin = Type.Object({ items: Type.Array(AccountNearDto), total: Type.Integer(), totalCapped: Type.Boolean() });
 export type AccountWithin = Static<typeof AccountWithin>;
 
 /** One change applied to a selection (e.g. made with the lasso): owner and/or tags. */

@@ -94,17 +94,18 @@ export class AroundService {
     const centre = await this.#centre(actor, query);
     const filter = parseFilter(query);
     const limit = query.limit ?? 200;
+    const countUpTo = query.countUpTo ?? 2000;
     if (query.minutes === undefined) {
       const radiusMeters = (query.radiusKm ?? 0) * 1000;
-      const page = await this.#accounts.around(actor.orgId, filter, centre, radiusMeters, limit);
-      return { centre, radiusMeters, minutes: null, items: page.items.map((a) => near(a)), total: page.total };
+      const page = await this.#accounts.around(actor.orgId, filter, centre, radiusMeters, limit, countUpTo);
+      return { centre, radiusMeters, minutes: null, items: page.items.map((a) => near(a)), total: page.total, totalCapped: page.totalCapped };
     }
     // The estimate grows with distance: the radius it allows is exact, so the radius search is the answer.
     const seconds = query.minutes * 60;
     const radiusMeters = Math.round(this.#drive.radiusFor(seconds));
-    const page = await this.#accounts.around(actor.orgId, filter, centre, radiusMeters, limit);
+    const page = await this.#accounts.around(actor.orgId, filter, centre, radiusMeters, limit, countUpTo);
     const items = page.items.map((a) => near(a, a.location ? Math.round(this.#drive.seconds(centre, a.location)) : null));
-    return { centre, radiusMeters, minutes: query.minutes, items, total: page.total };
+    return { centre, radiusMeters, minutes: query.minutes, items, total: page.total, totalCapped: page.totalCapped };
   }
 
   async within(actor: Actor, body: AccountWithinBody): Promise<AccountWithin> {
@@ -112,9 +113,10 @@ export class AroundService {
     const geojson = JSON.stringify(body.geometry);
     const filter = parseFilter(body.filter ?? {});
     const limit = body.limit ?? 500;
+    const countUpTo = body.countUpTo ?? 2000;
     if (body.geometry.type === 'LineString') {
-      const page = await this.#accounts.alongLine(actor.orgId, filter, geojson, (body.widthKm ?? 0) * 1000, limit);
-      return { items: page.items.map((a) => near(a)), total: page.total };
+      const page = await this.#accounts.alongLine(actor.orgId, filter, geojson, (body.widthKm ?? 0) * 1000, limit, countUpTo);
+      return { items: page.items.map((a) => near(a)), total: page.total, totalCapped: page.totalCapped };
     }
     const problem = await this.#accounts.checkGeometry(geojson);
     if (problem) {
@@ -124,8 +126,8 @@ export class AroundService {
         details: { field: 'geometry', reason: problem.reason, ...(problem.at ? { at: problem.at } : {}) },
       });
     }
-    const page = await this.#accounts.withinPolygon(actor.orgId, filter, geojson, limit);
-    return { items: page.items.map((a) => near(a)), total: page.total };
+    const page = await this.#accounts.withinPolygon(actor.orgId, filter, geojson, limit, countUpTo);
+    return { items: page.items.map((a) => near(a)), total: page.total, totalCapped: page.totalCapped };
   }
 
   /** Field roles change only accounts they own, and may only give them to themselves. */

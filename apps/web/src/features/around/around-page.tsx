@@ -288,11 +288,12 @@ export const AroundPage = () => {
   const heading = (() => {
     if (!result) return null;
     const shown = items.length < result.total ? ` (nearest ${numberFormat.format(items.length)} shown)` : '';
-    if (tool === 'lasso') return `${numberFormat.format(result.total)} accounts inside the area${shown}`;
+    const count = `${numberFormat.format(result.total)}${result.totalCapped ? '+' : ''}`;
+    if (tool === 'lasso') return `${count} accounts inside the area${shown}`;
     // a place chosen from the suggestions keeps its name; a click on the map shows coordinates
     const place = (accountId ? around.data?.centre.label : search.get('place')) ?? around.data?.centre.label ?? '';
     const reach = unit === 'minutes' ? `${minutes} min of driving` : `${radiusKm} km`;
-    return `${numberFormat.format(result.total)} accounts within ${reach} of ${place}${shown}`;
+    return `${count} accounts within ${reach} of ${place}${shown}`;
   })();
 
   return (
