@@ -46,7 +46,7 @@ export interface DesignOptions {
   readonly timeLimitMs?: number;
   /** Aborting returns the best plan found so far (`stats.stoppedBy: 'cancelled'`). */
   readonly signal?: AbortSignal;
-  /** Number of constructions (multi-start). Default: 8 up to 500 areas, 3 up to 5,000, else 1. */
+  /** Number of constructions (multi-start). Default: 4 up to 500 areas, 3 up to 5,000, else 1. */
   readonly starts?: number;
   /** Iterated local search rounds without improvement before a start stops. Default 200 (60 above 5,000 areas). */
   readonly patience?: number;
@@ -957,7 +957,7 @@ function* designSteps(graph: AreaGraph, options: DesignOptions): Generator<undef
     return false;
   };
   const random = rng(options.seed ?? 1);
-  const starts = Math.max(1, options.starts ?? (n <= 500 ? 8 : n <= 5000 ? 3 : 1));
+  const starts = Math.max(1, options.starts ?? (n <= 500 ? 4 : n <= 5000 ? 3 : 1));
   const patience = options.patience ?? (n > 5000 ? 60 : 200);
   const s = new Search(graph, k, loads, tolerance, costs, lockedT, cur, contiguity, centres, lamD, maxMoved);
   const grow = contiguity && !costs;
