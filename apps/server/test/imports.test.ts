@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountDetailDto, AccountList, ImportJobDto, ImportOptions, ImportPreview, ImportUploadResult } from '@geocrm/contracts';
 import { buildApp } from '../src/app.ts';
@@ -289,6 +290,12 @@ describe('restart', () => {
     expect(interrupted?.processedRows).toBeGreaterThan(0);
     expect(interrupted?.processedRows).toBeLessThan(8000);
 
+    // an upload left as a draft for two days is deleted, with its file, when a runner starts
+    const draft = await uploaded(manager, 'forgotten.csv', Buffer.from('Nom;CP\nA;59000\n'));
+    const stale = await sql<{ file_path: string }>`update import_jobs set created_at = now() - interval '2 days' where id = ${draft.job.id} returning file_path`.execute(h.handle.db);
+    const draftFile = stale.rows[0]?.file_path ?? '';
+    expect(existsSync(draftFile)).toBe(true);
+
     const second = await buildApp({ handle: h.handle, logger: false, config });
     await second.ready();
     try {
@@ -299,6 +306,10 @@ describe('restart', () => {
       const csv = (await second.inject({ method: 'GET', url: '/api/v1/exports/accounts?format=csv&q=Redémarrage', headers: { cookie: orgB } })).body;
       const rows = parse<Record<string, string>>(csv, { columns: true, bom: true });
       expect(new Set(rows.map((r) => r['External ID'])).size).toBe(8000);
+      expect((await h.request(manager, { method: 'GET', url: `/api/v1/imports/${draft.job.id}` })).statusCode).toBe(404);
+      // the row goes first, then the file
+      for (let i = 0; i < 100 && existsSync(draftFile); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(existsSync(draftFile)).toBe(false);
     } finally {
       await second.close();
       rmSync(dataDir, { recursive: true, force: true });

@@ -384,6 +384,12 @@ export class ImportsRepository {
     return Number(result.numUpdatedRows) > 0;
   }
 
+  /** Forgets uploads never started (older than `before`); returns their files, to delete. */
+  async deleteDraftsBefore(before: Date): Promise<string[]> {
+    const rows = await this.#db.deleteFrom('import_jobs').where('status', '=', 'draft').where('created_at', '<', before).returning('file_path').execute();
+    return rows.map((r) => r.file_path);
+  }
+
   /** Lets go of a running job at shutdown, so that the next start resumes it at once. */
   async release(jobId: string, runnerId: string): Promise<void> {
     await this.#db.updateTable('import_jobs').set({ runner_id: null, updated_at: new Date() }).where('id', '=', jobId).where('runner_id', '=', runnerId).execute();

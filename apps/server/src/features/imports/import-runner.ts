@@ -67,6 +67,7 @@ export class ImportRunner {
   #stopping = false;
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
+  #sweptAt = 0;
 
   constructor(deps: ImportRunnerDeps) {
     this.#deps = deps;
@@ -96,9 +97,21 @@ export class ImportRunner {
     this.#loop = undefined;
   }
 
+  /** Uploads left as drafts for a day are deleted with their files (checked at most hourly). */
+  async #sweep(): Promise<void> {
+    if (Date.now() - this.#sweptAt < 3_600_000) return;
+    this.#sweptAt = Date.now();
+    try {
+      for (const path of await this.#deps.imports.deleteDraftsBefore(new Date(Date.now() - 86_400_000))) await removeFile(resolve(this.#deps.dir, path));
+    } catch (error) {
+      this.#deps.log.error({ err: error }, 'import runner: cannot delete old drafts');
+    }
+  }
+
   async #run(): Promise<void> {
     const { imports, log } = this.#deps;
     while (!this.#stopping) {
+      await this.#sweep();
       let job: ImportJobRecord | undefined;
       try {
         job = await imports.claimNext(this.id, new Date(Date.now() - (this.#deps.staleMs ?? 120_000)));

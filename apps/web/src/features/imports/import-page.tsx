@@ -279,7 +279,7 @@ const JobStep = ({ id, onAnother }: { id: string; onAnother: () => void }) => {
           <h2>
             {job.fileName} <span className={`status-pill status-${job.status}`} data-testid="import-status">{STATUS_TEXT[job.status]}</span>
           </h2>
-          {!finished ? (
+          {!finished && job.status !== 'draft' ? (
             <button type="button" className="btn btn-danger" data-testid="import-cancel" disabled={cancel.isPending} onClick={() => cancel.mutate(job.id)}>
               Cancel import
             </button>
@@ -293,6 +293,15 @@ const JobStep = ({ id, onAnother }: { id: string; onAnother: () => void }) => {
           {job.startedAt ? ` · started ${dateFormat.format(new Date(job.startedAt))}` : ''}
           {job.finishedAt ? ` · ended ${dateFormat.format(new Date(job.finishedAt))}` : ''}
         </p>
+        {job.status === 'draft' ? (
+          <div className="banner banner-info">
+            This file was uploaded but the import was never started.{' '}
+            <button type="button" className="btn btn-link" onClick={onAnother}>
+              Upload it again
+            </button>{' '}
+            to choose its columns.
+          </div>
+        ) : null}
         {job.error ? (
           <div className="banner banner-error" role="alert" data-testid="import-error">
             {job.error}
