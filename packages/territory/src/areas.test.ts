@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { pointInPolygon } from '@geocrm/geo';
 import { accountAreas, communeAreas, departementAreas, h3Areas } from './areas.ts';
 import { designTerritories } from './design.ts';
 import { graphComponents } from './graph.ts';
@@ -63,6 +64,28 @@ describe('communeAreas', () => {
     const mean = g.neighbours.length / g.areas.length;
     expect(mean).toBeGreaterThan(4);
     expect(mean).toBeLessThan(8);
+  });
+
+  it('returns each cell as a closed MultiPolygon in lng/lat that holds its commune', () => {
+    const withCells = communeAreas({ departements: ['59'], cells: true });
+    const cells = withCells.cells ?? [];
+    expect(cells).toHaveLength(withCells.areas.length);
+    const shared = new Map<string, number>();
+    for (const a of withCells.areas) shared.set(`${String(a.lng)},${String(a.lat)}`, (shared.get(`${String(a.lng)},${String(a.lat)}`) ?? 0) + 1);
+    let unique = 0;
+    let inside = 0;
+    withCells.areas.forEach((a, i) => {
+      const cell = cells[i];
+      if (!cell || cell.coordinates.length === 0) return;
+      const ring = cell.coordinates[0]?.[0] ?? [];
+      expect(ring[0]).toEqual(ring[ring.length - 1]);
+      if (shared.get(`${String(a.lng)},${String(a.lat)}`) !== 1) return;
+      unique++;
+      if (pointInPolygon([a.lng ?? 0, a.lat ?? 0], cell)) inside++;
+    });
+    // Communes sharing a postcode point are spread around it, so only those with their own point are checked.
+    expect(unique).toBeGreaterThan(300);
+    expect(inside / unique).toBeGreaterThan(0.97);
   });
 
   it('lists the communes without a position instead of dropping them silently', () => {

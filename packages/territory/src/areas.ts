@@ -2,7 +2,7 @@ import { Delaunay } from 'd3-delaunay';
 import { cellArea, cellToLatLng, getHexagonEdgeLengthAvg, gridDisk, latLngToCell } from 'h3-js';
 import { AppError } from '@geocrm/domain';
 import { loadBoundaries, loadFrenchCommunes, pointInPolygon, type Commune, type MultiPolygon, type Polygon } from '@geocrm/geo';
-import { bbox, clipToConvex, equirectangular, ringArea, ringPerimeter, ringsCentroid, type Point, type Ring } from './geometry.ts';
+import { bbox, clipToConvex, equirectangular, inverseEquirectangular, ringArea, ringPerimeter, ringsCentroid, type Point, type Ring } from './geometry.ts';
 import { buildAreaGraph, type AreaEdge } from './graph.ts';
 import type { AccountPoint, Area, AreaGraph, Measures } from './types.ts';
 
@@ -181,11 +181,15 @@ export interface CommuneAreasOptions {
   readonly accounts?: readonly AccountPoint[];
   /** Link Corsica (and any other detached group) to the nearest area outside it. Default true. */
   readonly bridge?: boolean;
+  /** Also return each commune's approximate cell as a GeoJSON MultiPolygon (lng/lat, 5 decimals), for maps. */
+  readonly cells?: boolean;
 }
 
 export interface CommuneGraph extends AreaGraph {
   /** INSEE codes of the communes without a position (≈3.5 %): not areas; give them the territory of a neighbour. */
   readonly unlocated: readonly string[];
+  /** With `cells: true`: the cell of each area (parallel to `areas`); empty coordinates when its cell fell outside the outline. */
+  readonly cells?: readonly MultiPolygon[];
 }
 
 /** Spreads points that share a position on a small circle, so that each gets its own Voronoi cell. */
@@ -237,6 +241,7 @@ export const communeAreas = (options: CommuneAreasOptions = {}): CommuneGraph =>
   const areaKm2 = new Float64Array(located.length);
   const perimeterKm = new Float64Array(located.length);
   const edges: AreaEdge[] = [];
+  const cells: MultiPolygon[] | null = options.cells ? located.map((): MultiPolygon => ({ type: 'MultiPolygon', coordinates: [] })) : null;
   // Per département: local projection, Voronoi, clipping.
   const byDep: number[][] = features.map(() => []);
   located.forEach((c, i) => byDep[featureIndex.get(c.departement) ?? 0]?.push(i));
@@ -244,6 +249,7 @@ export const communeAreas = (options: CommuneAreasOptions = {}): CommuneGraph =>
     const members = byDep[d] ?? [];
     const lat0 = ringsCentroid(f.polygons.map((p) => p[0] ?? []))[1];
     const proj = equirectangular(lat0);
+    const unproject = inverseEquirectangular(lat0);
     const pts = members.map((i): [number, number] => {
       const loc = located[i]?.location;
       return proj(loc?.[0] ?? 0, loc?.[1] ?? 0);
@@ -261,6 +267,7 @@ export const communeAreas = (options: CommuneAreasOptions = {}): CommuneGraph =>
       if (ringArea(cell) < 0) cell = cell.reverse();
       let surface = 0;
       let perimeter = 0;
+      const cellParts: number[][][][] | null = cells ? [] : null;
       const neighbours = [...delaunay.neighbors(li)];
       const shared = new Map<number, number>();
       for (const outer of outers) {
@@ -268,6 +275,11 @@ export const communeAreas = (options: CommuneAreasOptions = {}): CommuneGraph =>
         if (part.length < 3) continue;
         const a = Math.abs(ringArea(part));
         if (a <= 1e-9) continue;
+        if (cellParts) {
+          const ring = part.map(([px, py]) => unproject(px, py).map((v) => Math.round(v * 1e5) / 1e5));
+          if (ring[0]) ring.push(ring[0]);
+          cellParts.push([ring]);
+        }
         surface += a;
         perimeter += ringPerimeter(part);
         for (let e = 0; e < part.length; e++) {
@@ -290,6 +302,7 @@ export const communeAreas = (options: CommuneAreasOptions = {}): CommuneGraph =>
       }
       areaKm2[gi] = surface;
       perimeterKm[gi] = perimeter;
+      if (cells && cellParts) cells[gi] = { type: 'MultiPolygon', coordinates: cellParts };
       if (surface <= 0) {
         // Cell outside the (simplified) département outline: keep its Delaunay neighbours.
         for (const lj of neighbours) edges.push({ a: gi, b: members[lj] ?? gi, lengthKm: 0 });
@@ -346,7 +359,7 @@ export const communeAreas = (options: CommuneAreasOptions = {}): CommuneGraph =>
     areaKm2: areaKm2[i] ?? 0,
     perimeterKm: perimeterKm[i] ?? 0,
   }));
-  return { ...buildAreaGraph(areas, edges, { bridge: options.bridge ?? true }), project, unlocated };
+  return { ...buildAreaGraph(areas, edges, { bridge: options.bridge ?? true }), project, unlocated, ...(cells ? { cells } : {}) };
 };
 
 export interface H3AreasOptions {

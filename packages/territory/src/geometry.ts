@@ -13,6 +13,13 @@ export const equirectangular = (lat0: number): ((lng: number, lat: number) => [n
   return (lng, lat) => [lng * kx, lat * ky];
 };
 
+/** Inverse of `equirectangular(lat0)`: km → [lng, lat]. */
+export const inverseEquirectangular = (lat0: number): ((x: number, y: number) => [number, number]) => {
+  const kx = R * RAD * Math.cos(lat0 * RAD);
+  const ky = R * RAD;
+  return (x, y) => [x / kx, y / ky];
+};
+
 /** Signed area (shoelace; positive when counter-clockwise). */
 export const ringArea = (ring: Ring): number => {
   let s = 0;
