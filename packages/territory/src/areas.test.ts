@@ -27,6 +27,13 @@ describe('departementAreas', () => {
     expect(nord?.measures.potential).toBeGreaterThan(2_500_000);
   });
 
+  it('can be restricted to some départements, and names unknown codes', () => {
+    const hdf = departementAreas({ departements: ['02', '59', '60', '62', '80'] });
+    expect(hdf.areas.map((a) => a.id)).toEqual(['02', '59', '60', '62', '80']);
+    expect(graphComponents(hdf)).toHaveLength(1);
+    expect(() => departementAreas({ departements: ['59', '99'] })).toThrow(/Unknown département code\(s\): 99/);
+  });
+
   it('the overseas départements come as islands', () => {
     const all = departementAreas({ metropolitanOnly: false });
     expect(all.areas).toHaveLength(101);

@@ -104,6 +104,8 @@ const sharedBorders = (features: readonly Feature[]): Map<number, [Point, Point]
 export interface DepartementAreasOptions {
   /** Only the 96 metropolitan départements (default true); false adds the 5 overseas ones (islands). */
   readonly metropolitanOnly?: boolean;
+  /** Restrict to these codes (e.g. a région's départements). */
+  readonly departements?: readonly string[];
   /**
    * Accounts aggregated into the départements (point in polygon): count, revenue, potential,
    * workload. Without accounts, `count` is the number of communes and `potential` the population.
@@ -119,7 +121,12 @@ export interface DepartementAreasOptions {
  * @example departementAreas().areas.length // 96
  */
 export const departementAreas = (options: DepartementAreasOptions = {}): AreaGraph => {
-  const features = departementFeatures(options.metropolitanOnly ?? true);
+  const codes = options.departements ? new Set(options.departements) : undefined;
+  const features = departementFeatures(options.metropolitanOnly ?? true, codes);
+  if (codes && features.length !== codes.size) {
+    const known = new Set(features.map((f) => f.code));
+    throw new AppError('VALIDATION', `Unknown département code(s): ${[...codes].filter((c) => !known.has(c)).join(', ')}`);
+  }
   const project = equirectangular(FRANCE_LAT0);
   const n = features.length;
   const totals = features.map(zero);
