@@ -73,6 +73,7 @@ describe('account import in Chromium', () => {
     await expect(page.locator('[data-testid="import-preview-row"][data-line="2"]').textContent()).resolves.toMatch(/Boulangerie Hénin.*Cattenières/);
     await expect(page.getByTestId('import-match-externalId').getAttribute('aria-checked')).resolves.toBe('true');
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'import-mapping.png'), fullPage: true });
+    await page.getByTestId('import-preview').screenshot({ path: join(SCREENSHOT_DIR, 'import-preview.png') });
 
     // Run it and follow it to the end.
     await page.getByTestId('import-start').click();
@@ -92,6 +93,7 @@ describe('account import in Chromium', () => {
     // The imported accounts are in the list; export honours the list's filters.
     await page.goto(`${baseUrl()}/accounts?q=Boulangerie%20H%C3%A9nin`);
     await page.getByTestId('account-row').first().waitFor();
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'accounts-export.png') });
     const csvHref = (await page.getByTestId('export-csv').getAttribute('href')) ?? '';
     expect(csvHref).toContain('format=csv');
     expect(csvHref).toContain('q=Boulangerie');

@@ -91,20 +91,20 @@ const PreviewTable = ({ columns, mapping, preview }: { columns: readonly string[
         <thead>
           <tr>
             <th>Line</th>
+            <th>Problems</th>
             {shown.map((i) => (
               <th key={i}>{label(i)}</th>
             ))}
-            <th>Problems</th>
           </tr>
         </thead>
         <tbody>
           {preview.rows.map((row) => (
             <tr key={row.line} className={row.errors.length > 0 ? 'preview-bad' : undefined} data-testid="import-preview-row" data-line={row.line}>
               <td className="muted">{row.line}</td>
+              <td className="preview-errors">{row.errors.length > 0 ? row.errors.join('; ') : <span className="preview-ok">OK</span>}</td>
               {shown.map((i) => (
                 <td key={i}>{row.cells[i] ?? ''}</td>
               ))}
-              <td className="preview-errors">{row.errors.join('; ')}</td>
             </tr>
           ))}
         </tbody>
