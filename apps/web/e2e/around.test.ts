@@ -20,9 +20,9 @@ const newPage = async (): Promise<Page> => {
   return page;
 };
 
-const login = async (page: Page) => {
+const login = async (page: Page, email = MANAGER_EMAIL) => {
   await page.goto(`${baseUrl()}/login`);
-  await page.getByTestId('login-email').fill(MANAGER_EMAIL);
+  await page.getByTestId('login-email').fill(email);
   await page.getByTestId('login-password').fill(DEMO_PASSWORD);
   await page.getByTestId('login-submit').click();
   await page.waitForURL(/\/accounts/);
@@ -180,6 +180,36 @@ describe('nearby in Chromium', () => {
     expect(after.geo).toMatchObject({ manual: true, source: 'manual' });
     expect(after.location.lng).toBeGreaterThan(lng + 0.0015);
     expect(Math.abs(after.location.lat - lat)).toBeLessThan(0.002);
+    await page.context().close();
+  });
+
+  it('loads a BAN address file as an administrator; addresses of that street are then placed at the house number', async () => {
+    const page = await newPage();
+    await login(page, 'admin@demo.geocrm.app');
+    await page.getByTestId('nav-geocoding').click();
+    await page.getByTestId('address-files-empty').waitFor();
+    const header =
+      'id;id_fantoir;numero;rep;nom_voie;code_postal;code_insee;nom_commune;code_insee_ancienne_commune;nom_ancienne_commune;x;y;lon;lat;type_position;alias;nom_ld;libelle_acheminement;nom_afnor;source_position;source_nom_voie;certification_commune;cad_parcelles';
+    const row = (n: number, lon: string, lat: string) =>
+      `59138_0190_${String(n).padStart(5, '0')};59138_0190;${n};;Rue Roger Salengro;59217;59138;Cattenières;;;0;0;${lon};${lat};entrée;;;CATTENIERES;RUE ROGER SALENGRO;commune;commune;1;`;
+    const csv = [header, row(16, '3.335100', '50.134050'), row(18, '3.335271', '50.134152'), row(20, '3.335400', '50.134250'), row(22, 'bad', '50.1')].join('\n');
+    await page.getByTestId('address-file-input').setInputFiles({ name: 'adresses-59.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+    const result = page.getByTestId('address-file-result');
+    await result.waitFor();
+    await expect(result.textContent()).resolves.toMatch(/3 addresses loaded from adresses-59\.csv; 1 row could not be read:line 5: .*bad/);
+    await expect(page.getByTestId('address-file-row').count()).resolves.toBe(1);
+    await result.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'address-files.png') });
+
+    const placed = await page.evaluate(async () => {
+      const response = await fetch('/api/v1/accounts', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ kind: 'client', name: 'Chez Roger (e2e)', address: { line1: '18 rue Roger Salengro', line2: '', postcode: '59217', city: 'Cattenières', country: 'FR' } }),
+      });
+      return ((await response.json()) as { geo: { precision: string; source: string } }).geo;
+    });
+    expect(placed).toMatchObject({ precision: 'housenumber', source: 'address_points' });
     await page.context().close();
   });
 });

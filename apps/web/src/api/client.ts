@@ -47,6 +47,8 @@ const isErrorBody = (value: unknown): value is ErrorBody =>
 interface RequestOptions {
   readonly method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   readonly body?: unknown;
+  /** A file sent as is (uploads), with its content type. */
+  readonly file?: { readonly data: Blob; readonly type: string };
   readonly signal?: AbortSignal | undefined;
   /** Do not broadcast a 401 (the login form handles it itself). */
   readonly quiet401?: boolean;
@@ -59,6 +61,9 @@ export const api = async <T>(path: string, options: RequestOptions = {}): Promis
   if (options.body !== undefined) {
     headers['content-type'] = 'application/json';
     init.body = JSON.stringify(options.body);
+  } else if (options.file) {
+    headers['content-type'] = options.file.type;
+    init.body = options.file.data;
   }
   if (options.signal) init.signal = options.signal;
 

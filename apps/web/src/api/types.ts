@@ -1,5 +1,9 @@
 /** The API's types, from @geocrm/contracts: the one place the app imports them from. */
 export type {
+  AddressFileDto,
+  AddressFileList,
+  AddressFileLoadResult,
+  GeocoderList,
   AccountAround,
   AccountNearDto,
   AccountWithin,

@@ -47,7 +47,7 @@ export class AddressFilesService {
       for await (const item of items) {
         if (item.kind === 'error') {
           rejected += 1;
-          if (errors.length < MAX_REPORTED_ERRORS) errors.push({ line: item.line, message: item.column ? `${item.column}: ${item.message}` : item.message });
+          if (errors.length < MAX_REPORTED_ERRORS) errors.push({ line: item.line, message: item.message });
           continue;
         }
         batch.push(item.point);

@@ -1,5 +1,5 @@
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { AccountList, AccountMap, GeoQualityDto, RegeocodeBody, RegeocodeResult } from '../../api/types.ts';
+import type { AccountList, AccountMap, AddressFileList, AddressFileLoadResult, GeocoderList, GeoQualityDto, RegeocodeBody, RegeocodeResult } from '../../api/types.ts';
 import { api, toQueryString } from '../../api/client.ts';
 import { accountKeys } from '../accounts/accounts-api.ts';
 import { CATEGORY_INFO, type GeoCategory } from './geo-categories.ts';
@@ -45,5 +45,28 @@ export const useRegeocode = () => {
     onSuccess: () => {
       void client.invalidateQueries({ queryKey: accountKeys.all });
     },
+  });
+};
+
+/** The geocoders one may choose for geocoding again (the offline one, and the configured online one). */
+export const useGeocoders = () => useQuery({ queryKey: ['geocoders'], queryFn: ({ signal }) => api<GeocoderList>('/geocode/providers', { signal }), staleTime: 10 * 60_000 });
+
+const addressFileKeys = { all: ['address-files'] as const };
+
+export const useAddressFiles = () => useQuery({ queryKey: addressFileKeys.all, queryFn: ({ signal }) => api<AddressFileList>('/geo/address-files', { signal }) });
+
+export const useLoadAddressFile = () => {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (file: File) => api<AddressFileLoadResult>(`/geo/address-files${toQueryString({ name: file.name })}`, { method: 'POST', file: { data: file, type: 'text/csv' } }),
+    onSuccess: () => client.invalidateQueries({ queryKey: addressFileKeys.all }),
+  });
+};
+
+export const useRemoveAddressFile = () => {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api<undefined>(`/geo/address-files/${encodeURIComponent(id)}`, { method: 'DELETE' }),
+    onSuccess: () => client.invalidateQueries({ queryKey: addressFileKeys.all }),
   });
 };

@@ -17,13 +17,22 @@ import {
   resultMessage,
   type GeoCategory,
 } from './geo-categories.ts';
-import { useGeoCategoryList, useGeoCategoryMap, useGeoQuality, useRegeocode } from './geocoding-api.ts';
+import { useGeoCategoryList, useGeoCategoryMap, useGeocoders, useGeoQuality, useRegeocode } from './geocoding-api.ts';
+import { AddressFilesCard } from './address-files-card.tsx';
 import { PrecisionChart } from './precision-chart.tsx';
 
 // MapLibre loads with the first map on screen.
 const GeoCategoryMap = lazy(() => import('./geo-category-map.tsx').then((m) => ({ default: m.GeoCategoryMap })));
 
 const numberFormat = new Intl.NumberFormat();
+const GEOCODER_NAMES = ['embedded', 'nominatim', 'photon', 'ban', 'pelias'] as const;
+const GEOCODER_LABELS: Record<(typeof GEOCODER_NAMES)[number], string> = {
+  embedded: 'with the built-in gazetteer',
+  nominatim: 'with Nominatim',
+  photon: 'with Photon',
+  ban: 'with the BAN',
+  pelias: 'with Pelias',
+};
 /** The API takes at most this many ids per call. */
 const MAX_BATCH = 1000;
 
@@ -59,6 +68,8 @@ const CategoryPanel = ({ category, ownerId }: { category: GeoCategory; ownerId: 
   const showMap = category !== 'unplaced';
   const map = useGeoCategoryMap(category, ownerId, showMap);
   const regeocode = useRegeocode();
+  const geocoders = useGeocoders();
+  const [provider, setProvider] = useState('');
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const items = useMemo(() => list.data?.pages.flatMap((page) => page.items) ?? [], [list.data]);
   const total = list.data?.pages[0]?.total;
@@ -79,7 +90,8 @@ const CategoryPanel = ({ category, ownerId }: { category: GeoCategory; ownerId: 
     });
   const toggleAll = () => setSelected(allSelected ? new Set() : new Set(selectable.map((a) => a.id)));
   const ids = [...selected].slice(0, MAX_BATCH);
-  const geocode = () => regeocode.mutate({ ids }, { onSuccess: () => setSelected(new Set()) });
+  const chosen = GEOCODER_NAMES.find((name) => name === provider);
+  const geocode = () => regeocode.mutate({ ids, ...(chosen ? { provider: chosen } : {}) }, { onSuccess: () => setSelected(new Set()) });
   const info = CATEGORY_INFO[category];
 
   return (
@@ -91,6 +103,15 @@ const CategoryPanel = ({ category, ownerId }: { category: GeoCategory; ownerId: 
             <span className="muted small" data-testid="geo-selected-count">
               {selected.size > 0 ? `${numberFormat.format(selected.size)} selected` : total === undefined ? '\u00a0' : `${numberFormat.format(total)} account${total === 1 ? '' : 's'}`}
             </span>
+            {geocoders.data && geocoders.data.items.length > 1 ? (
+              <select className="input-small" value={provider || geocoders.data.default} onChange={(e) => setProvider(e.target.value)} aria-label="Geocoder" data-testid="geocode-provider">
+                {geocoders.data.items.map((name) => (
+                  <option key={name} value={name}>
+                    {GEOCODER_LABELS[name]}
+                  </option>
+                ))}
+              </select>
+            ) : null}
             <button type="button" className="btn btn-primary btn-small" disabled={selected.size === 0 || regeocode.isPending} onClick={geocode} data-testid="geocode-again">
               {regeocode.isPending ? 'Geocoding…' : 'Geocode again'}
             </button>
@@ -288,6 +309,7 @@ export const GeocodingPage = () => {
       {search.has('category') || !quality.isPending ? (
         <CategoryPanel key={`${category}-${mine ? 'mine' : 'all'}`} category={category} ownerId={mine ? user.id : ''} />
       ) : null}
+      {user.role === 'admin' ? <AddressFilesCard /> : null}
     </div>
   );
 };
