@@ -85,6 +85,8 @@ export interface AccountWrite {
   readonly preferredVisitDays?: readonly number[];
   readonly notes?: string;
   readonly lastVisitAt?: Date | null;
+  /** The account's id in another system (imports match on it); unique per organisation. */
+  readonly externalId?: string | null;
 }
 
 const SORT_COLUMNS = { name: 'a.name', city: 'a.city', createdAt: 'a.created_at', updatedAt: 'a.updated_at' } as const;
@@ -284,6 +286,7 @@ const writeColumns = (w: AccountWrite) => ({
   ...(w.preferredVisitDays === undefined ? {} : { preferred_visit_days: [...w.preferredVisitDays] }),
   ...(w.notes === undefined ? {} : { notes: w.notes }),
   ...(w.lastVisitAt === undefined ? {} : { last_visit_at: w.lastVisitAt }),
+  ...(w.externalId === undefined ? {} : { external_id: w.externalId }),
 });
 
 export class AccountsRepository {

@@ -97,13 +97,13 @@ export const applyBatch = async (
   }
 
   const creates: (AccountWrite & { kind: AccountKind; name: string })[] = [];
-  const createMeta: (Pending & { externalId: string | undefined })[] = [];
+  const createMeta: Pending[] = [];
   const createdKeys = new Map<string, number>();
   const usedExternalIds = new Map<string, string>(); // external id → account id, after this batch
   for (const [externalId, account] of byExternalId) usedExternalIds.set(externalId, account.id);
   /** Rows that update an account created earlier in this same batch: applied after the inserts. */
   const deferred: { line: number; row: ImportRow; createIndex: number }[] = [];
-  const updates: { line: number; name: string; id: string; write: AccountWrite; externalId: string | undefined }[] = [];
+  const updates: { line: number; name: string; id: string; write: AccountWrite }[] = [];
 
   for (const { line, row } of valid) {
     const key = matchKey(row, options);
@@ -122,8 +122,9 @@ export const applyBatch = async (
       let placement: Pick<AccountWrite, 'location' | 'geo'> = {};
       if (row.location) placement = { location: row.location, geo: IMPORTED_GEO };
       else if (!target.manual && !sameAddress(address, target.address)) placement = geocode(address) ?? { location: null, geo: NO_GEO };
-      const write: AccountWrite = { ...commonWrite(row), ...(sameAddress(address, target.address) ? {} : { address }), ...placement };
-      updates.push({ line, name: row.name ?? target.name, id: target.id, write, externalId: row.externalId });
+      const externalId = row.externalId !== undefined && row.externalId !== target.externalId ? { externalId: row.externalId } : {};
+      const write: AccountWrite = { ...commonWrite(row), ...(sameAddress(address, target.address) ? {} : { address }), ...placement, ...externalId };
+      updates.push({ line, name: row.name ?? target.name, id: target.id, write });
       // a later row of the batch with the same key sees this one's address
       const next: MatchedAccount = { ...target, name: row.name ?? target.name, address, manual: target.manual || row.location !== undefined };
       if (key !== undefined) byKey.set(key, [next]);
@@ -146,28 +147,25 @@ export const applyBatch = async (
     const address = createAddress(row);
     // A pin given in the file wins; otherwise the address is geocoded, as for an account created in the app.
     const placed = row.location ? { location: row.location, geo: IMPORTED_GEO } : placements.has(line) ? placements.get(line) : geocode(address);
-    creates.push({ ...commonWrite(row), kind: row.kind ?? options.defaultKind, name: row.name, address, ...(placed ?? {}) });
-    createMeta.push({ line, name: row.name, externalId: row.externalId });
+    creates.push({ ...commonWrite(row), kind: row.kind ?? options.defaultKind, name: row.name, address, ...(placed ?? {}), ...(row.externalId === undefined ? {} : { externalId: row.externalId }) });
+    createMeta.push({ line, name: row.name });
     if (key !== undefined) createdKeys.set(key, creates.length - 1);
     if (row.externalId !== undefined) usedExternalIds.set(row.externalId, `pending:${creates.length - 1}`);
   }
 
+  // The external id is written with the account (an update afterwards would touch every index twice).
   const ids = await repos.accounts.insertMany(orgId, creates);
-  const externalPairs: { id: string; externalId: string }[] = [];
   ids.forEach((id, i) => {
     const meta = createMeta[i];
     if (!meta) return;
     report.push({ line: meta.line, outcome: 'created', accountId: id, name: meta.name, reason: '' });
     created++;
-    if (meta.externalId !== undefined) externalPairs.push({ id, externalId: meta.externalId });
   });
   for (const u of updates) {
     await repos.accounts.update(orgId, u.id, u.write);
-    if (u.externalId !== undefined) externalPairs.push({ id: u.id, externalId: u.externalId });
     report.push({ line: u.line, outcome: 'updated', accountId: u.id, name: u.name, reason: '' });
     updated++;
   }
-  await repos.imports.setExternalIds(orgId, externalPairs);
   for (const d of deferred) {
     const id = ids[d.createIndex];
     const first = creates[d.createIndex];
