@@ -27,7 +27,7 @@ export interface ImportRunnerDeps {
   readonly log: RunnerLog;
   /** How often to look for queued jobs when nobody says there is one (ms). */
   readonly pollMs?: number;
-  /** A running job whose runner has not written for this long is taken over (a crashed server), ms. */
+  /** A running job whose runner has not written for this long is taken over (a crashed server), ms. A runner that was only slow loses nothing: its next batch finds the job taken and rolls back. */
   readonly staleMs?: number;
   /** Rows per transaction. */
   readonly batchSize?: number;
@@ -114,7 +114,7 @@ export class ImportRunner {
       await this.#sweep();
       let job: ImportJobRecord | undefined;
       try {
-        job = await imports.claimNext(this.id, new Date(Date.now() - (this.#deps.staleMs ?? 120_000)));
+        job = await imports.claimNext(this.id, new Date(Date.now() - (this.#deps.staleMs ?? 30_000)));
       } catch (error) {
         log.error({ err: error }, 'import runner: cannot claim a job');
       }
