@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, ensureBuilt, launchBrowser, MANAGER_EMAIL, SCREENSHOT_DIR, startServer, type RunningServer } from './harness.ts';
+import { DEMO_PASSWORD, ensureBuilt, launchBrowser, MANAGER_EMAIL, openPage, SCREENSHOT_DIR, startServer, submitLogin, type RunningServer } from './harness.ts';
 
 type MapRow = [id: string, name: string, kind: string, status: string, lng: number, lat: number];
 
@@ -14,20 +14,9 @@ const baseUrl = () => {
   return server.baseUrl;
 };
 
-const newPage = async (): Promise<Page> => {
-  if (!browser) throw new Error('browser not started');
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, deviceScaleFactor: 1 });
-  const page = await context.newPage();
-  page.setDefaultTimeout(30_000);
-  return page;
-};
+const newPage = (): Promise<Page> => openPage(browser);
 
-const login = async (page: Page, email: string, password: string) => {
-  await page.goto(`${baseUrl()}/login`);
-  await page.getByTestId('login-email').fill(email);
-  await page.getByTestId('login-password').fill(password);
-  await page.getByTestId('login-submit').click();
-};
+const login = (page: Page, email: string, password: string) => submitLogin(page, baseUrl(), email, password);
 
 /** Waits until the map page's MapLibre map has loaded its style, its accounts and its visible tiles. */
 const waitForMapIdle = (page: Page) =>

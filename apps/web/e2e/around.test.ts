@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, ensureBuilt, launchBrowser, MANAGER_EMAIL, SCREENSHOT_DIR, startServer, type RunningServer } from './harness.ts';
+import { DEMO_PASSWORD, ensureBuilt, launchBrowser, MANAGER_EMAIL, openPage, SCREENSHOT_DIR, startServer, submitLogin, type RunningServer } from './harness.ts';
 
 let server: RunningServer | undefined;
 let browser: Browser | undefined;
@@ -12,19 +12,10 @@ const baseUrl = () => {
   return server.baseUrl;
 };
 
-const newPage = async (): Promise<Page> => {
-  if (!browser) throw new Error('browser not started');
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, deviceScaleFactor: 1 });
-  const page = await context.newPage();
-  page.setDefaultTimeout(30_000);
-  return page;
-};
+const newPage = (): Promise<Page> => openPage(browser);
 
 const login = async (page: Page, email = MANAGER_EMAIL) => {
-  await page.goto(`${baseUrl()}/login`);
-  await page.getByTestId('login-email').fill(email);
-  await page.getByTestId('login-password').fill(DEMO_PASSWORD);
-  await page.getByTestId('login-submit').click();
+  await submitLogin(page, baseUrl(), email, DEMO_PASSWORD);
   await page.waitForURL(/\/accounts/);
 };
 

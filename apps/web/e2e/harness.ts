@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const WEB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const REPO_DIR = resolve(WEB_DIR, '../..');
@@ -129,4 +129,21 @@ export const launchBrowser = async (): Promise<Browser> => {
     throw new Error(`Chromium is not installed at ${CHROMIUM_PATH}: run \`apt-get install -y chromium\` (browser tests never download a browser).`);
   }
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+};
+
+/** A fresh browser context at the size the screenshots are taken at. */
+export const openPage = async (browser: Browser | undefined): Promise<Page> => {
+  if (!browser) throw new Error('browser not started');
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+  return page;
+};
+
+/** Fills and submits the login form (does not wait for what follows). */
+export const submitLogin = async (page: Page, baseUrl: string, email: string, password: string): Promise<void> => {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByTestId('login-email').fill(email);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
 };
