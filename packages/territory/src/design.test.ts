@@ -5,7 +5,7 @@ import { accountAreas } from './areas.ts';
 import { assignmentById, designTerritories, designTerritoriesAsync, type DesignOptions } from './design.ts';
 import { buildAreaGraph, checkContiguity } from './graph.ts';
 import { gridGraph } from './testing.ts';
-import type { AreaGraph } from './types.ts';
+import type { Area, AreaGraph } from './types.ts';
 
 const quick = { starts: 2, patience: 15, timeLimitMs: 5000 } as const;
 
@@ -109,6 +109,17 @@ describe('designTerritories', () => {
     expect(plan.violations.some((v) => v.kind === 'contiguity')).toBe(true);
     // Without the cap the plan is repaired.
     expect(designTerritories(g, { k: 2, current, ...quick }).metrics.contiguityViolations).toBe(0);
+  });
+
+  it('moves a whole peninsula when every area that touches the other territory is an articulation point', () => {
+    // m0 – m1 – p1 – p2 – p3 (a peninsula), b0 touches p1 and p2 only; p3 touches p2 only.
+    const mk = (id: string, x: number, w: number): Area => ({ id, x, y: 0, measures: { count: 1, revenue: 0, potential: 0, workload: w } });
+    const areas = [mk('m0', 0, 5), mk('m1', 1, 5), mk('p1', 2, 1), mk('p2', 3, 1), mk('p3', 4, 1), mk('b0', 3, 3)];
+    const g = buildAreaGraph(areas, [{ a: 0, b: 1 }, { a: 1, b: 2 }, { a: 2, b: 3 }, { a: 3, b: 4 }, { a: 5, b: 2 }, { a: 5, b: 3 }]);
+    const current = { m0: 0, m1: 0, p1: 0, p2: 0, p3: 0, b0: 1 };
+    const plan = designTerritories(g, { k: 2, tolerance: 0.3, current, disruption: { maxMoved: 3 }, ...quick });
+    expect([...plan.assignment]).toEqual([0, 0, 1, 1, 1, 1]);
+    expect(plan.violations).toEqual([]);
   });
 
   it('a disruption weight keeps more of the current plan', () => {

@@ -440,9 +440,103 @@ class Search {
         bestB = b;
       }
     }
-    if (bestB < 0 || !this.canRemove(i)) return false;
+    if (bestB < 0) return false;
+    if (!this.canRemove(i)) return this.tryBlockMove(i, a, cands);
     this.set(i, bestB);
     this.moves++;
+    return true;
+  }
+
+  /**
+   * Area i is an articulation point of its territory a: removing it would cut off pieces (a
+   * peninsula, a valley). Try moving i together with everything but the largest of those pieces to an
+   * adjacent territory, as one move. Returns whether it moved.
+   */
+  tryBlockMove(i: number, a: number, cands: readonly number[]): boolean {
+    const { off, nb, terr, stamp, queue } = this;
+    const size = this.size[a] ?? 0;
+    if (size > 20_000) return false;
+    // Label the pieces of a \ {i} around i.
+    const pieces: number[][] = [];
+    const base = this.stampId + 1;
+    stamp[i] = base;
+    this.stampId = base;
+    for (let p = off[i] ?? 0; p < (off[i + 1] ?? 0); p++) {
+      const s0 = nb[p] ?? 0;
+      if (terr[s0] !== a || (stamp[s0] ?? 0) >= base) continue;
+      const id = ++this.stampId;
+      const members: number[] = [];
+      let head = 0;
+      let tail = 0;
+      queue[tail++] = s0;
+      stamp[s0] = id;
+      while (head < tail) {
+        const v = queue[head++] ?? 0;
+        members.push(v);
+        for (let q = off[v] ?? 0; q < (off[v + 1] ?? 0); q++) {
+          const w = nb[q] ?? 0;
+          if (terr[w] !== a || (stamp[w] ?? 0) >= base) continue;
+          stamp[w] = id;
+          queue[tail++] = w;
+        }
+      }
+      pieces.push(members);
+    }
+    if (pieces.length < 2) return false;
+    let largest = 0;
+    for (let c = 1; c < pieces.length; c++) if ((pieces[c]?.length ?? 0) > (pieces[largest]?.length ?? 0)) largest = c;
+    const block = [i];
+    for (let c = 0; c < pieces.length; c++) if (c !== largest) block.push(...(pieces[c] ?? []));
+    if (block.length > Math.max(50, size / 3)) return false;
+    let L = 0;
+    let movedFromCur = 0;
+    for (const x of block) {
+      if ((this.lockedT[x] ?? -1) >= 0) return false;
+      L += this.load[x] ?? 0;
+      if (this.cur && this.cur[x] === a) movedFromCur++;
+    }
+    const inBlock = ++this.stampId;
+    for (const x of block) stamp[x] = inBlock;
+    const m = this.mean;
+    const Wa = this.W[a] ?? 0;
+    let best = -1e-10;
+    let bestB = -1;
+    for (const b of cands) {
+      if (this.cur && this.maxMoved >= 0) {
+        let back = 0;
+        for (const x of block) if (this.cur[x] === b) back++;
+        if (this.moved + movedFromCur - back > Math.max(this.maxMoved, this.moved)) continue;
+      }
+      const Wb = this.W[b] ?? 0;
+      const dV = this.viol(Wa - L) + this.viol(Wb + L) - this.viol(Wa) - this.viol(Wb);
+      const dQ = (Wa - L - m) ** 2 + (Wb + L - m) ** 2 - (Wa - m) ** 2 - (Wb - m) ** 2;
+      let dD = 0;
+      let dCut = 0;
+      let dR = 0;
+      for (const x of block) {
+        dD += this.cost(x, b) - this.cost(x, a);
+        if (this.lamC > 0) {
+          for (let q = off[x] ?? 0; q < (off[x + 1] ?? 0); q++) {
+            const y = nb[q] ?? 0;
+            if (stamp[y] === inBlock) continue;
+            const ty = terr[y];
+            dCut += (ty !== b ? 1 : 0) - (ty !== a ? 1 : 0);
+          }
+        }
+        if (this.cur) {
+          if (this.cur[x] === b) dR -= this.wd[x] ?? 0;
+          else if (this.cur[x] === a) dR += this.wd[x] ?? 0;
+        }
+      }
+      const d = (1e4 * dV) / m + (this.lamQ * dQ) / (m * m) + dD / this.D0 + (this.lamC * dCut) / this.E0 + (this.lamD * dR) / this.wdTotal;
+      if (d < best) {
+        best = d;
+        bestB = b;
+      }
+    }
+    if (bestB < 0) return false;
+    for (const x of block) this.set(x, bestB);
+    this.moves += block.length;
     return true;
   }
 
