@@ -390,6 +390,12 @@ export class ImportsRepository {
     return rows.map((r) => r.file_path);
   }
 
+  /** "Still working on it" (a long pass that commits nothing); false when the job is no longer this runner's. */
+  async heartbeat(jobId: string, runnerId: string): Promise<boolean> {
+    const result = await this.#db.updateTable('import_jobs').set({ heartbeat_at: new Date() }).where('id', '=', jobId).where('runner_id', '=', runnerId).where('status', '=', 'running').executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
   /** Lets go of a running job at shutdown, so that the next start resumes it at once. */
   async release(jobId: string, runnerId: string): Promise<void> {
     await this.#db.updateTable('import_jobs').set({ runner_id: null, updated_at: new Date() }).where('id', '=', jobId).where('runner_id', '=', runnerId).execute();

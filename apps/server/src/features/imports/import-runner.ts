@@ -273,9 +273,13 @@ export class ImportRunner {
     for await (const { batchLine } of this.#rows(job, context)) {
       rows++;
       if (rows % 1000 === 0) await yieldToEventLoop();
-      if (rows % 5000 === 0 && (this.#stopping || this.#cancelled.has(job.id))) {
-        if (this.#stopping) await imports.release(job.id, this.id);
-        return;
+      if (rows % 5000 === 0) {
+        if (this.#stopping || this.#cancelled.has(job.id)) {
+          if (this.#stopping) await imports.release(job.id, this.id);
+          return;
+        }
+        // nothing is committed in this pass: say the job is still held (or stop if it was taken over)
+        if (!(await imports.heartbeat(job.id, this.id))) return;
       }
       const { mapped } = batchLine;
       // Without a match key every row creates an account, which needs a name.
