@@ -2,8 +2,9 @@ import { createRequire } from 'node:module';
 import type * as HighsModule from 'highs';
 import { AppError } from '@geocrm/domain';
 
-// highs is CommonJS whose module.exports is the loader; its typings declare it as a default export.
-const highsLoader = createRequire(import.meta.url)('highs') as typeof HighsModule.default.default;
+// highs is CommonJS whose module.exports is the loader (its typings declare a default export);
+// required on first use so that importing the package does not load the solver.
+const loadHighs = (): typeof HighsModule.default.default => createRequire(import.meta.url)('highs') as typeof HighsModule.default.default;
 
 export interface AssignmentProblem {
   /** costs[i][t]: cost of giving area i to territory t. */
@@ -50,7 +51,7 @@ export const solveAssignmentExact = async (problem: AssignmentProblem): Promise<
   }
   for (const [i, t] of problem.fixed ?? []) lines.push(` fix_${String(i)}: ${v(i, t)} = 1`);
   lines.push('Binaries', ...costs.flatMap((row, i) => row.map((_, t) => ' ' + v(i, t))), 'End');
-  const highs = await highsLoader();
+  const highs = await loadHighs()();
   const result = highs.solve(lines.join('\n'), { time_limit: problem.timeLimitSeconds ?? 60 });
   if (result.Status !== 'Optimal' && result.Status !== 'Time limit reached') {
     throw new AppError('INFEASIBLE', `No assignment keeps every territory's load within [${String(minLoad)}, ${String(maxLoad)}] (solver status: ${result.Status})`);
