@@ -10,4 +10,5 @@ export * from './repositories/accounts.repository.ts';
 export * from './repositories/contacts.repository.ts';
 export * from './repositories/address-points.repository.ts';
 export * from './repositories/imports.repository.ts';
+export * from './repositories/tours.repository.ts';
 export * from './repositories/index.ts';

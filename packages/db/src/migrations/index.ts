@@ -4,6 +4,7 @@ import * as geoScoreDouble from './2026-11-23T12-00_geo_score_double.ts';
 import * as accountsLastVisit from './2026-11-23T12-10_accounts_last_visit.ts';
 import * as addressPoints from './2026-11-23T13-00_address_points.ts';
 import * as imports from './2026-11-23T12-30_imports.ts';
+import * as tours from './2026-11-23T14-00_tours.ts';
 
 /** Every migration, by name. Names are ISO dates so that they sort in order. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-23T12-10_accounts_last_visit': accountsLastVisit,
   '2026-11-23T13-00_address_points': addressPoints,
   '2026-11-23T12-30_imports': imports,
+  '2026-11-23T14-00_tours': tours,
 };
 
 export const migrationProvider: MigrationProvider = {

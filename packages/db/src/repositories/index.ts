@@ -6,6 +6,7 @@ import { ContactsRepository } from './contacts.repository.ts';
 import { ImportsRepository } from './imports.repository.ts';
 import { OrgsRepository } from './orgs.repository.ts';
 import { SessionsRepository } from './sessions.repository.ts';
+import { ToursRepository } from './tours.repository.ts';
 import { UsersRepository } from './users.repository.ts';
 
 export interface Repositories {
@@ -16,6 +17,7 @@ export interface Repositories {
   readonly contacts: ContactsRepository;
   readonly addressPoints: AddressPointsRepository;
   readonly imports: ImportsRepository;
+  readonly tours: ToursRepository;
 }
 
 export const createRepositories = (db: Kysely<Database>): Repositories => ({
@@ -26,6 +28,7 @@ export const createRepositories = (db: Kysely<Database>): Repositories => ({
   contacts: new ContactsRepository(db),
   addressPoints: new AddressPointsRepository(db),
   imports: new ImportsRepository(db),
+  tours: new ToursRepository(db),
 });
 
 /** Runs `work` with repositories bound to one transaction: all of it lands, or none. */
