@@ -46,6 +46,16 @@ describe('departementAreas', () => {
     expect(acc.areas.find((a) => a.id === '75')?.measures.workload).toBe(2);
   });
 
+  it('anchors in longitude/latitude lock the reps’ home départements and centre their territories', () => {
+    const homes = [{ lng: 2.35, lat: 48.86 }, { lng: 5.37, lat: 43.3 }, { lng: -1.55, lat: 47.22 }, null];
+    const plan = designTerritories(g, { k: 4, measure: 'potential', anchors: homes, seed: 1, starts: 1, patience: 20 });
+    const territoryOf = (code: string): number | undefined => plan.assignment[g.areas.findIndex((a) => a.id === code)];
+    expect([territoryOf('75'), territoryOf('13'), territoryOf('44')]).toEqual([0, 1, 2]);
+    const [x, y] = g.project?.(2.35, 48.86) ?? [0, 0];
+    expect(plan.metrics.territories[0]?.centre).toEqual({ x, y });
+    expect(plan.metrics.contiguityViolations).toBe(0);
+  });
+
   it('8 territories on population are balanced and contiguous', () => {
     const plan = designTerritories(g, { k: 8, measure: 'potential', seed: 1, starts: 2, patience: 50 });
     expect(plan.metrics.contiguityViolations).toBe(0);

@@ -146,6 +146,13 @@ describe('designTerritories', () => {
     await expect(designTerritoriesAsync(g, { k: 0 })).rejects.toMatchObject({ code: 'VALIDATION' });
   });
 
+  it('async and sync give the same plan for a seed', async () => {
+    const g = gridGraph(9, 9, (i) => 1 + (i % 4));
+    const sync = designTerritories(g, { k: 5, seed: 9, ...quick });
+    const async = await designTerritoriesAsync(g, { k: 5, seed: 9, ...quick });
+    expect([...async.assignment]).toEqual([...sync.assignment]);
+  });
+
   it('returns the best plan so far when cancelled', () => {
     const controller = new AbortController();
     controller.abort();
