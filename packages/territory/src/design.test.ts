@@ -101,6 +101,16 @@ describe('designTerritories', () => {
     expect(anchored.metrics.territories[1]?.centre).toEqual({ x: 5, y: 5 });
   });
 
+  it('counts locked areas that leave their current territory against the cap', () => {
+    const g = gridGraph(6, 6);
+    const current = new Map(g.areas.map((a, i) => [a.id, i % 6 < 3 ? 0 : 1]));
+    const plan = designTerritories(g, { k: 2, current, locked: { a2: 1 }, disruption: { maxMoved: 1 }, ...quick });
+    expect(plan.assignment[2]).toBe(1);
+    // The lock uses the whole budget: balance (19 / 17, outside ±5 %) is reported, not bought with a second move.
+    expect(plan.metrics.disruption?.areasMoved).toBe(1);
+    expect(plan.violations.some((v) => v.kind === 'balance')).toBe(true);
+  });
+
   it('keeps the cap on moved areas even when the current plan is not contiguous (and says so)', () => {
     const g = gridGraph(6, 6);
     const current = new Map(g.areas.map((a, i) => [a.id, i % 2]));

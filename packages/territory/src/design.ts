@@ -1113,6 +1113,8 @@ function* designSteps(graph: AreaGraph, options: DesignOptions): Generator<undef
       greedyAssign(s, random, noise);
     }
     s.updateCentres();
+    // Count moves against the current plan from scratch (locked areas placed against it count).
+    s.load_(s.terr.slice());
     // Normalise dispersion by the first construction's value.
     if (st === 0) {
       let D = 0;
