@@ -68,6 +68,16 @@ describe('around searches', () => {
     expect(capped.items).toHaveLength(2);
   });
 
+  it('filters the list by distance to a point (near=lng,lat,radiusKm), and refuses a malformed one', async () => {
+    const list = (await h.request(manager, { method: 'GET', url: '/api/v1/accounts?near=3.0573,50.6292,50&sort=city' })).json<AccountList>();
+    expect(list.items.map((a) => a.address.city)).toEqual(['Arras', 'Arras', 'Lille', 'Lille', 'Roubaix', 'Roubaix']);
+    for (const near of ['3,50', '3,50,0', '3,95,10', 'a,b,c', '3,50,501']) {
+      const res = await h.request(manager, { method: 'GET', url: `/api/v1/accounts?near=${near}` });
+      expect(res.statusCode, near).toBe(400);
+      expect(res.json<{ message: string }>().message).toMatch(/near must be lng,lat,radiusKm/);
+    }
+  });
+
   it('searches around an account and around a town given by name', async () => {
     const fromArras = (await around(`accountId=${ids['client Arras'] ?? ''}&radiusKm=50`)).json<AccountAround>();
     expect(fromArras.centre.label).toBe('client Arras');

@@ -78,6 +78,13 @@ describe('nearby in Chromium', () => {
     expect(onMap).toBe(await rows.count());
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'nearby.png') });
 
+    // the export link downloads the same accounts, by the same criteria
+    const href = (await page.getByTestId('around-export-csv').getAttribute('href')) ?? '';
+    expect(href).toMatch(/near=/);
+    const csv = await page.evaluate(async (url) => (await fetch(url)).text(), href);
+    const names = await page.locator('[data-testid="around-row"] a').allTextContents();
+    for (const name of names) expect(csv).toContain(name);
+
     await page.getByTestId('unit-minutes').click();
     await expect.poll(async () => heading.textContent(), { timeout: 30_000 }).toMatch(/within 30 min of driving/);
     await expect.poll(async () => (await page.getByTestId('around-distance').first().textContent()) ?? '', { timeout: 30_000 }).toMatch(/min/);

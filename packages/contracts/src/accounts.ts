@@ -198,6 +198,7 @@ export const AccountFilterQuery = {
   geoScoreBelow: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: 'Automatic placements scored below this' })),
   geoManual: Type.Optional(Type.Boolean({ description: 'Only pins placed by hand (true) or only automatic ones (false)' })),
   notVisitedDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650, description: 'Not visited for at least this many days (never visited included)' })),
+  near: Type.Optional(Type.String({ maxLength: 80, description: 'lng,lat,radiusKm: within that distance of the point' })),
 };
 export const AccountListQuery = Type.Object(
   {

@@ -46,6 +46,8 @@ export interface AccountFilter {
   readonly notVisitedDays?: number;
   /** Only these accounts (a selection made on the map). */
   readonly ids?: readonly string[];
+  /** Within `radiusMeters` (great circle) of a point. */
+  readonly near?: { readonly lng: number; readonly lat: number; readonly radiusMeters: number };
 }
 
 export interface GeoQuality {
@@ -179,6 +181,10 @@ const filterExpression = (eb: Eb, orgId: string, f: AccountFilter): Expression<S
     conditions.push(sql<SqlBool>`(a.last_visit_at is null or a.last_visit_at < now() - make_interval(days => ${f.notVisitedDays}))`);
   }
   if (f.ids) conditions.push(f.ids.length ? eb('a.id', 'in', [...f.ids]) : sql<SqlBool>`false`);
+  if (f.near) {
+    const point = sql`ST_SetSRID(ST_MakePoint(${f.near.lng}::float8, ${f.near.lat}::float8), 4326)::geography`;
+    conditions.push(sql<SqlBool>`ST_DWithin(a.location, ${point}, ${f.near.radiusMeters}::float8, false)`);
+  }
   if (f.bbox) {
     const [minLng, minLat, maxLng, maxLat] = f.bbox;
     conditions.push(sql<SqlBool>`a.location && ST_MakeEnvelope(${minLng}, ${minLat}, ${maxLng}, ${maxLat}, 4326)::geography`);

@@ -117,6 +117,14 @@ export const parseFilter = (query: AccountMapQuery): AccountFilter => {
     }
     bbox = [minLng, minLat, maxLng, maxLat];
   }
+  let near: AccountFilter['near'];
+  if (query.near !== undefined && query.near !== '') {
+    const [lng, lat, radiusKm, ...rest] = query.near.split(',').map(Number);
+    if (rest.length || lng === undefined || lat === undefined || radiusKm === undefined || ![lng, lat, radiusKm].every(Number.isFinite) || Math.abs(lng) > 180 || Math.abs(lat) > 90 || !(radiusKm > 0 && radiusKm <= 500)) {
+      throw new AppError('VALIDATION', 'near must be lng,lat,radiusKm with valid WGS84 coordinates and a radius above 0 and at most 500 km', { details: { field: 'near' } });
+    }
+    near = { lng, lat, radiusMeters: radiusKm * 1000 };
+  }
   const q = query.q?.trim();
   const geoPrecisions = listParam<GeoPrecision | 'none'>(query.geoPrecision, [...GEO_PRECISIONS, 'none'], 'geoPrecision');
   return {
@@ -124,6 +132,7 @@ export const parseFilter = (query: AccountMapQuery): AccountFilter => {
     ...(query.geoScoreBelow === undefined ? {} : { geoScoreBelow: query.geoScoreBelow }),
     ...(query.geoManual === undefined ? {} : { geoManual: query.geoManual }),
     ...(query.notVisitedDays === undefined ? {} : { notVisitedDays: query.notVisitedDays }),
+    ...(near ? { near } : {}),
     ...(kinds ? { kinds } : {}),
     ...(statuses ? { statuses } : {}),
     ...(ownerId === undefined ? {} : { ownerId }),

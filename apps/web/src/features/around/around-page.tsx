@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { canEditAnyAccount } from '@geocrm/domain';
 import type { AccountNearDto, AccountWithinBody } from '../../api/types.ts';
-import type { QueryValue } from '../../api/client.ts';
+import { toQueryString, type QueryValue } from '../../api/client.ts';
 import { AccountsMap } from '../../map/accounts-map.tsx';
 import { ACCOUNT_POINTS_LAYER, CLUSTERS_LAYER, type AccountPointProperties } from '../../map/accounts-layer.ts';
 import type { GeoJSONSource, MapLayerMouseEvent, MapLibreMap } from '../../map/maplibre.ts';
@@ -60,6 +60,18 @@ const readCentre = (value: string | null): Position | null => {
   const [lng, lat] = parts as [number, number];
   return Math.abs(lng) <= 180 && Math.abs(lat) <= 90 ? [lng, lat] : null;
 };
+
+/** Downloads of what a circle search found, by the same criteria (the export runs on the server, streamed). */
+const ExportLinks = ({ params, partial }: { params: Record<string, QueryValue>; partial: boolean }) => (
+  <div className="export-links" data-testid="around-export">
+    <span className="muted small">{partial ? 'Export all found:' : 'Export:'}</span>
+    {(['csv', 'xlsx', 'geojson'] as const).map((format) => (
+      <a key={format} className="btn btn-ghost btn-small" href={`/api/v1/exports/accounts${toQueryString({ ...params, format })}`} download data-testid={`around-export-${format}`}>
+        {format === 'geojson' ? 'GeoJSON' : format.toUpperCase()}
+      </a>
+    ))}
+  </div>
+);
 
 const SelectionActions = ({ ids, onDone }: { ids: readonly string[]; onDone: (message: string) => void }) => {
   const session = useCurrentSession();
@@ -425,6 +437,14 @@ export const AroundPage = () => {
                   setMessage(text);
                 }}
               />
+              {tool === 'circle' && around.data ? (
+                <ExportLinks
+                  params={{ ...common, near: `${around.data.centre.lng},${around.data.centre.lat},${around.data.radiusMeters / 1000}` }}
+                  partial={unticked.size > 0}
+                />
+              ) : tool === 'lasso' ? (
+                <p className="muted small">To export an area: tag its accounts, then export that tag from the accounts list.</p>
+              ) : null}
               {message ? (
                 <div className="banner banner-success" data-testid="selection-message">
                   {message}
