@@ -95,6 +95,10 @@ describe('designTerritories', () => {
     const free = designTerritories(g, { k: 2, current, ...quick });
     expect(free.metrics.maxDeviation).toBeLessThanOrEqual(0.05 + 1e-9);
 
+    // Two reps living in the same area: both territories exist, centred on their homes.
+    const shared = designTerritories(g, { k: 2, anchors: [{ x: 0, y: 0 }, { x: 0.1, y: 0 }], ...quick });
+    expect(new Set(shared.assignment).size).toBe(2);
+    expect(shared.metrics.territories[1]?.centre).toEqual({ x: 0.1, y: 0 });
     const anchored = designTerritories(g, { k: 2, anchors: [{ area: 'a0' }, { x: 5, y: 5 }], ...quick });
     expect(anchored.assignment[0]).toBe(0);
     expect(anchored.assignment[35]).toBe(1);
@@ -192,7 +196,8 @@ describe('designTerritories on bad input', () => {
       [{ k: 2, locked: { nowhere: 0 } }, /Locked area 'nowhere'/],
       [{ k: 2, locked: { a1: 7 } }, /territory 7/],
       [{ k: 2, anchors: [{ area: 'a0' }] }, /one anchor per territory/],
-      [{ k: 2, anchors: [{ area: 'a0' }, { x: 0.1, y: 0 }] }, /same area/],
+      [{ k: 2, anchors: [{ area: 'a0' }, { area: 'a0' }] }, /name the same area 'a0'/],
+      [{ k: 2, locked: { a0: 1 }, anchors: [{ area: 'a0' }, null] }, /locked to territory 2 but is the anchor of territory 1/],
       [{ k: 2, anchors: [{ lng: 2, lat: 48 }, null] }, /no map projection/],
       [{ k: 2, disruption: { maxMoved: 2 } }, /current plan/],
       [{ k: 2, costs: [[1, 2]] }, /one row per area/],

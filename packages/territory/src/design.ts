@@ -994,14 +994,34 @@ function* designSteps(graph: AreaGraph, options: DesignOptions): Generator<undef
     options.anchors.forEach((anchor, t) => {
       if (!anchor) return;
       const r = resolveAnchor(graph, anchor, t, index);
+      centres[t] = { x: r.x, y: r.y };
       const other = owner.get(r.area);
-      if (other !== undefined) throw new AppError('VALIDATION', `Anchors of territories ${String(other + 1)} and ${String(t + 1)} fall in the same area '${graph.areas[r.area]?.id ?? ''}'`);
-      owner.set(r.area, t);
       const lk = lockedT[r.area] ?? -1;
-      if (lk >= 0 && lk !== t) throw new AppError('VALIDATION', `Area '${graph.areas[r.area]?.id ?? ''}' is locked to territory ${String(lk + 1)} but is the anchor of territory ${String(t + 1)}`);
+      if ('area' in anchor) {
+        if (other !== undefined) throw new AppError('VALIDATION', `Anchors of territories ${String(other + 1)} and ${String(t + 1)} name the same area '${anchor.area}'`);
+        if (lk >= 0 && lk !== t) throw new AppError('VALIDATION', `Area '${anchor.area}' is locked to territory ${String(lk + 1)} but is the anchor of territory ${String(t + 1)}`);
+      } else if (other !== undefined || (lk >= 0 && lk !== t)) {
+        // Two reps living in one area (or a home in an area locked elsewhere): the territory keeps its
+        // centre at the home and starts from the nearest free area, which is not locked.
+        let best = -1;
+        let bd = Number.POSITIVE_INFINITY;
+        graph.areas.forEach((a, i) => {
+          if (owner.has(i) || (lockedT[i] ?? -1) >= 0) return;
+          const d = (a.x - r.x) ** 2 + (a.y - r.y) ** 2;
+          if (d < bd) {
+            bd = d;
+            best = i;
+          }
+        });
+        if (best >= 0) {
+          owner.set(best, t);
+          seeds[t] = best;
+        }
+        return;
+      }
+      owner.set(r.area, t);
       lockedT[r.area] = t;
       seeds[t] = r.area;
-      centres[t] = { x: r.x, y: r.y };
     });
   }
   let cur: Int32Array | null = null;
