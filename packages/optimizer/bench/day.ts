@@ -17,7 +17,8 @@ const median = (xs: number[]): number => {
   return s[s.length >> 1] ?? NaN;
 };
 
-const sizes = [8, 12, 16, 20, 25, 30];
+const sizesArg = args.indexOf('--sizes');
+const sizes = sizesArg >= 0 ? (args[sizesArg + 1] ?? '').split(',').map(Number) : [8, 12, 16, 20, 25, 30];
 const rows: { n: number; ms: number; cpuMs: number; served: number; valid: boolean }[] = [];
 const exactGaps: number[] = [];
 let exactMismatch = 0;

@@ -2,6 +2,7 @@ import type { Model } from './model.ts';
 import { Rng } from './rng.ts';
 import { RouteState, travel } from './route.ts';
 import { earliestStart } from './model.ts';
+import { compareValue, type Selection, SubsequenceSelector } from './select.ts';
 
 /** Lexicographic objective: lost priority, then lost jobs, then cost. */
 export interface Score {
@@ -52,6 +53,7 @@ export class Search {
   private readonly overnight: { first: number; count: number; costPerNight: number }[] = [];
   /** Large instances: insertions only near the job's neighbours. */
   readonly granular: boolean;
+  private readonly selector = new SubsequenceSelector();
 
   constructor(md: Model, seed: number) {
     this.md = md;
@@ -590,6 +592,100 @@ export class Search {
     return improvedAny;
   }
 
+  /**
+   * Set improvement of one route (no overnight stays): the unassigned jobs the route may serve are
+   * placed into its sequence at their cheapest gap (a "giant" sequence), then the best
+   * subsequence is chosen exactly (served priority, served jobs, cost; `select.ts`). Exchanges
+   * k served jobs for m unserved ones anywhere in the route at once. Returns true when improved.
+   */
+  improveSelection(r: number, reversed: boolean, maxCandidates = 40): boolean {
+    const { md, R } = this;
+    const route = this.routes[r];
+    if (route === undefined || md.n > 400 || this.overnight.length > 0 || !SubsequenceSelector.supports(md, route.slot)) return false;
+    const { m } = md;
+    const slot = route.slot;
+    const len = route.length;
+    // candidates: compatible unassigned jobs, with their best gap (cost + waiting, window open)
+    const cand: { j: number; gap: number; key: number }[] = [];
+    for (const j of this.unassigned) {
+      if (this.servable[j] !== 1 || md.compat[j * R + r] !== 1) continue;
+      const lj = md.loc[j] ?? 0;
+      let bestKey = Infinity;
+      let bestGap = 0;
+      for (let p = 0; p <= len; p++) {
+        const la = route.locs[p] ?? -1;
+        const lb = route.locs[p + 1] ?? -1;
+        let key = travel(slot.cost, m, la, lj) + travel(slot.cost, m, lj, lb) - (len === 0 ? 0 : travel(slot.cost, m, la, lb));
+        const arr = (route.early[p] ?? 0) + (route.work[p] ?? 0) + travel(slot.dur, m, la, lj);
+        const s = earliestStart(md, j, arr);
+        key += s === Infinity ? 1e12 : s - arr;
+        if (key < bestKey) {
+          bestKey = key;
+          bestGap = p;
+        }
+      }
+      cand.push({ j, gap: bestGap, key: bestKey - 1e6 * (md.priority[j] ?? 0) });
+    }
+    if (cand.length === 0) return false;
+    cand.sort((a, b) => a.key - b.key || a.j - b.j);
+    if (cand.length > maxCandidates) cand.length = maxCandidates;
+    // giant sequence: route jobs with the candidates of each gap, chained by cheapest insertion
+    const seq: number[] = [];
+    const byGap: number[][] = Array.from({ length: len + 1 }, () => []);
+    for (const c of cand) byGap[c.gap]?.push(c.j);
+    for (let p = 0; p <= len; p++) {
+      const group = byGap[p] ?? [];
+      const chain: number[] = [];
+      const la = route.locs[p] ?? -1;
+      const lb = route.locs[p + 1] ?? -1;
+      for (const j of group) {
+        const lj = md.loc[j] ?? 0;
+        let bestAt = 0;
+        let bestD = Infinity;
+        for (let x = 0; x <= chain.length; x++) {
+          const a = x === 0 ? la : (md.loc[chain[x - 1] ?? 0] ?? 0);
+          const b = x === chain.length ? lb : (md.loc[chain[x] ?? 0] ?? 0);
+          const d = travel(slot.cost, m, a, lj) + travel(slot.cost, m, lj, b) - travel(slot.cost, m, a, b);
+          if (d < bestD) {
+            bestD = d;
+            bestAt = x;
+          }
+        }
+        chain.splice(bestAt, 0, j);
+      }
+      seq.push(...chain);
+      const next = route.jobs[p];
+      if (p < len && next !== undefined) seq.push(next);
+    }
+    let prio = 0;
+    for (const j of route.jobs) prio += md.priority[j] ?? 0;
+    let best: Selection = { jobs: route.jobs, priority: prio, count: len, cost: route.cost };
+    const current = best;
+    // the same loop driven the other way round can fit other visits (opening hours, the break)
+    for (let v = 0; v < (reversed ? 2 : 1); v++) {
+      const order = v === 0 ? seq : seq.slice().reverse();
+      const sel = this.selector.select(md, slot, order, route.startLoc, route.endLoc, best, this.selection.maxSkip, this.selection.costFactor);
+      if (sel !== undefined && compareValue(sel, best) > 1e-6) best = sel;
+    }
+    if (best === current) return false;
+    const sel = best;
+    const old = route.jobs;
+    route.jobs = sel.jobs;
+    route.update(md);
+    if (!route.feasible) {
+      route.jobs = old;
+      route.update(md);
+      return false;
+    }
+    for (const j of old) this.routeOf[j] = -1;
+    for (const j of sel.jobs) this.routeOf[j] = r;
+    const nextUnassigned: number[] = [];
+    for (const j of this.unassigned) if (this.routeOf[j] === -1) nextUnassigned.push(j);
+    for (const j of old) if (this.routeOf[j] === -1) nextUnassigned.push(j);
+    this.unassigned = nextUnassigned;
+    return true;
+  }
+
   snapshot(): number[][] {
     return this.routes.map((r) => r.jobs.slice());
   }
@@ -613,9 +709,19 @@ export class Search {
     for (let j = 0; j < this.md.n; j++) if (seen[j] !== 1 || this.routeOf[j] === -1) this.unassigned.push(j);
   }
 
+  /**
+   * Set improvement (`improveSelection`): `onBest` = on the start solution, on the routes changed
+   * by each new best and at the end; `every` > 0 = also on the candidate of every `every`-th
+   * iteration before its acceptance test; `maxSkip` = at most that many consecutive jobs of the
+   * sequence left out, `costFactor` = cost tolerance of the DP's dominance (both bound its work;
+   * see `SubsequenceSelector.select`).
+   */
+  selection = { onBest: true, every: 0, maxSkip: 6, costFactor: 1.01 };
+
   /** Ruin & recreate with simulated-annealing acceptance; leaves the best solution loaded. */
   run(p: SearchParams): void {
     const { md } = this;
+    if (this.selection.onBest) for (let r = 0; r < this.R; r++) this.improveSelection(r, true);
     let current = this.score();
     let best = current;
     let bestSnap = this.snapshot();
@@ -652,6 +758,16 @@ export class Search {
         this.replanNights(saved, dropped);
         for (const j of dropped) this.unassigned.push(j);
       }
+      const every = this.selection.every;
+      if (every > 0 && it % every === every - 1) {
+        // exact choice of the served set along the candidate's order: rescues candidates whose
+        // greedy recreate left out jobs that fit, or that fit in place of lower-priority ones
+        for (let r = 0; r < this.R; r++) {
+          const route = this.routes[r];
+          if (route === undefined || !saved.has(r)) continue;
+          this.improveSelection(r, true);
+        }
+      }
       const cand = this.score();
       const c = compareScore(cand, current);
       let accept: boolean;
@@ -661,6 +777,11 @@ export class Search {
         current = cand;
         if (compareScore(cand, best) < -1e-9) {
           if (this.twoOptStar(3)) current = this.score();
+          if (this.selection.onBest) {
+            let changed = false;
+            for (const r of saved.keys()) if (this.improveSelection(r, true)) changed = true;
+            if (changed) current = this.score();
+          }
           best = current;
           bestSnap = this.snapshot();
         }
@@ -682,5 +803,6 @@ export class Search {
       }
     }
     this.load(bestSnap);
+    if (this.selection.onBest) for (let r = 0; r < this.R; r++) this.improveSelection(r, true);
   }
 }
