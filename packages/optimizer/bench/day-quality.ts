@@ -1,10 +1,11 @@
 /**
  * Quality and time of the rep's day (`day.ts` instances, with the lunch break) against a reference:
  * the exact optimum (`day-exact.ts`) up to 12 visits, above that the best of 3 seeds × 20 times the
- * default iteration budget (or more with --strengthen) (cached in /tmp/geocrm-day-refs.json; delete it to recompute).
+ * default iteration budget (or more with --strengthen), cached in bench/day-refs.json (`--refs FILE` for another cache).
  * Usage: node --import tsx packages/optimizer/bench/day-quality.ts [--count 20] [--sizes 8,12,...]
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { checkSolution, solve } from '../src/index.ts';
 import type { Problem, Solution } from '../src/types.ts';
 import { dayInstance } from './day-lib.ts';
@@ -23,7 +24,8 @@ const itersPerN = Number(opt('--iters-per-n', '0'));
 const strengthen = args.includes('--strengthen');
 const refMult = Number(opt('--ref-mult', '20'));
 const refSeeds = opt('--ref-seeds', '11,12,13').split(',').map(Number);
-const CACHE = opt('--refs', '/tmp/geocrm-day-refs.json');
+// references are kept in the repository (bench/day-refs.json) so that runs compare against the same ones
+const CACHE = opt('--refs', fileURLToPath(new URL('./day-refs.json', import.meta.url)));
 const cache: Record<string, DayOptimum> = existsSync(CACHE) ? (JSON.parse(readFileSync(CACHE, 'utf8')) as Record<string, DayOptimum>) : {};
 
 const scoreOf = (p: Problem, s: Solution): DayOptimum => {

@@ -30,12 +30,13 @@ export interface Selection extends SelectionValue {
 /**
  * Best subsequence of a job sequence on one slot (the "selection" step of route-first
  * orienteering heuristics): keeps the order of `seq` and chooses which jobs to serve so that
- * served priority, then served jobs, then cost are optimal — exactly, for that order.
+ * served priority, then served jobs, then cost are optimal — exactly, for that order, with the
+ * default `maxSkip` / `costFactor` of `select`.
  * Label-setting DP over positions with Pareto labels (finish time, breaks taken, value); every
  * label replays the schedule simulation of `simulate` (route.ts) leg by leg, breaks included,
- * so the chosen sequence is feasible for the solver's own checks.
- * Not supported (returns undefined): finite capacities, overnight start/end overrides are the
- * caller's business (it passes the start/end to use).
+ * so the chosen sequence is feasible for the solver's own checks (the caller still confirms it
+ * with `RouteState.update`). Finite capacities are not modelled (`supports` is false); the
+ * start/end locations to use (overnight stays) are the caller's.
  */
 export class SubsequenceSelector {
   private size = 0;
@@ -113,8 +114,11 @@ export class SubsequenceSelector {
 
   /**
    * Best subsequence of `seq` on `slot` from `startLoc` to `endLoc` (-1 = none), or undefined
-   * when the slot has constraints the DP does not model. Never worse than any feasible
-   * subsequence, in particular than the route the sequence was built from.
+   * when the slot has constraints the DP does not model or when nothing beats `bound` (labels
+   * that cannot reach it are pruned). Exact with the defaults; `maxSkip` (at most that many
+   * consecutive jobs of `seq` left out) and `costFactor` > 1 (a label of the same priority and
+   * jobs survives only when its cost is that factor lower) bound the work: still exact on
+   * priority and jobs for `maxSkip` = ∞, heuristic on cost.
    */
   select(md: Model, slot: SlotModel, seq: readonly number[], startLoc: number, endLoc: number, bound?: SelectionValue, maxSkip = Infinity, costFactor = 1): Selection | undefined {
     if (!SubsequenceSelector.supports(md, slot)) return undefined;
