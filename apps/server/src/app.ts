@@ -59,6 +59,10 @@ export const buildApp = async ({ handle, config, logger = true }: AppDeps): Prom
   const auth = new AuthService({ users: repos.users, sessions: repos.sessions, orgs: repos.orgs, sessionDays: config.sessionDays });
   const users = new UsersService({ users: repos.users, sessions: repos.sessions });
   const geocoding = new Geocoding({ config: config.geocoder ?? { provider: 'embedded' }, points: repos.addressPoints });
+  // Cached answers of online geocoders are kept 180 days (their own TTLs are shorter: this bounds the table).
+  app.addHook('onReady', async () => {
+    await repos.addressPoints.cachePurge(new Date(Date.now() - 180 * 86_400_000));
+  });
   const addressFiles = new AddressFilesService({ points: repos.addressPoints, transaction, changed: (orgId) => geocoding.forgetPoints(orgId) });
   const accounts = new AccountsService({
     accounts: repos.accounts,

@@ -56,5 +56,8 @@ describe('AddressPointsRepository', () => {
     await repo.cacheSet('ban|5|x', { kind: 'failure', attempts: 1 });
     await repo.cacheSet('ban|5|x', { kind: 'result', result: { features: [] } });
     expect(await repo.cacheGet('ban|5|x')).toEqual({ kind: 'result', result: { features: [] } });
+    expect(await repo.cachePurge(new Date(Date.now() - 86_400_000))).toBe(0);
+    expect(await repo.cachePurge(new Date(Date.now() + 1000))).toBe(1);
+    expect(await repo.cacheGet('ban|5|x')).toBeUndefined();
   });
 });

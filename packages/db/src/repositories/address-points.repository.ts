@@ -138,6 +138,12 @@ export class AddressPointsRepository {
     return result.rows[0]?.entry;
   }
 
+  /** Forgets cached answers stored before `before`; returns how many went. */
+  async cachePurge(before: Date): Promise<number> {
+    const result = await sql`delete from geocode_cache where stored_at < ${before}`.execute(this.#db);
+    return Number(result.numAffectedRows ?? 0);
+  }
+
   async cacheSet(key: string, entry: unknown): Promise<void> {
     await sql`insert into geocode_cache (key, entry, stored_at) values (${key}, ${JSON.stringify(entry)}::jsonb, now())
       on conflict (key) do update set entry = excluded.entry, stored_at = excluded.stored_at`.execute(this.#db);
