@@ -184,11 +184,24 @@ export class ImportRunner {
     let last = 0;
     // A pipeline: the workers geocode the next batch while the database writes this one.
     let inFlight: Promise<boolean> = Promise.resolve(true);
+    // The batch in flight is awaited only at the next flush: its error is kept, never left unhandled.
+    let failure: { error: unknown } | undefined;
+    const settled = async (): Promise<boolean> => {
+      const ok = await inFlight;
+      if (failure) throw failure.error;
+      return ok;
+    };
     const flush = async (lines: BatchLine[], checkpointRow: number): Promise<boolean> => {
-      const placements = this.#placements(lines);
+      // Without worker results a row is geocoded on this thread (applyBatch), never left unplaced.
+      const placements = this.#placements(lines).catch(() => new Map<number, Placement>());
       await yieldToEventLoop();
-      if (!(await inFlight)) return false;
-      inFlight = placements.then((p) => this.#commit(job, options, lines, checkpointRow, p));
+      if (!(await settled())) return false;
+      inFlight = placements
+        .then((p) => this.#commit(job, options, lines, checkpointRow, p))
+        .catch((error: unknown) => {
+          failure = { error };
+          return false;
+        });
       return true;
     };
     for await (const { index, batchLine } of this.#rows(job, context)) {
@@ -201,7 +214,7 @@ export class ImportRunner {
       }
     }
     if (batch.length > 0 && !(await flush(batch, last))) return;
-    if (!(await inFlight)) return;
+    if (!(await settled())) return;
     if (await imports.finish(job.id, this.id, 'done')) this.#deps.log.info({ jobId: job.id }, 'import job done');
   }
 
@@ -250,8 +263,9 @@ export class ImportRunner {
       } catch (error) {
         if (error instanceof Rollback) return false;
         const reason = `The database refused this row: ${messageOf(error)}`;
+        const name = line.mapped.ok ? (line.mapped.row.name ?? '') : line.mapped.name;
         const ok = await transaction((repos) =>
-          repos.imports.commitBatch(job.id, this.id, { processed: 1, created: 0, updated: 0, skipped: 1, checkpointRow: checkpoint }, [{ line: line.line, outcome: 'skipped', accountId: null, name: '', reason }]),
+          repos.imports.commitBatch(job.id, this.id, { processed: 1, created: 0, updated: 0, skipped: 1, checkpointRow: checkpoint }, [{ line: line.line, outcome: 'skipped', accountId: null, name, reason }]),
         );
         if (!ok) return false;
       }
