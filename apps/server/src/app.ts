@@ -31,6 +31,8 @@ import { AddressFilesService } from './features/geo/address-files.service.ts';
 import { addressFilesRoutes } from './features/geo/address-files.routes.ts';
 import { createImportsFeature } from './features/imports/imports.feature.ts';
 import { exportsRoutes, importsRoutes } from './features/imports/imports.routes.ts';
+import { createToursFeature } from './features/tours/tours.feature.ts';
+import { repProfilesRoutes, toursRoutes, visitTypesRoutes, visitsRoutes } from './features/tours/tours.routes.ts';
 
 export interface AppDeps {
   readonly handle: DbHandle;
@@ -73,6 +75,7 @@ export const buildApp = async ({ handle, config, logger = true }: AppDeps): Prom
   });
   const around = new AroundService({ accounts: repos.accounts, locate: gazetteerLocator, drive: { seconds: estimatedDriveSeconds, radiusFor: radiusForDriveSeconds } });
   const imports = createImportsFeature(app, { repos, transaction, geocode: gazetteerGeocoder, dataDir: config.dataDir });
+  const tours = createToursFeature({ repos, transaction });
 
   await app.register(swagger, {
     openapi: {
@@ -107,6 +110,10 @@ export const buildApp = async ({ handle, config, logger = true }: AppDeps): Prom
         await secured.register(geoRoutes, { prefix: '/geo' });
         await secured.register(geocodeRoutes, { prefix: '/geocode', geocoding });
         await secured.register(addressFilesRoutes, { prefix: '/geo/address-files', files: addressFiles });
+        await secured.register(toursRoutes, { prefix: '/tours', tours: tours.tours });
+        await secured.register(repProfilesRoutes, { prefix: '/rep-profiles', visits: tours.visits });
+        await secured.register(visitTypesRoutes, { prefix: '/visit-types', visits: tours.visits });
+        await secured.register(visitsRoutes, { prefix: '/visits', visits: tours.visits });
       });
     },
     { prefix: '/api/v1' },

@@ -3,3 +3,4 @@ export * from './auth.ts';
 export * from './accounts.ts';
 export * from './geo.ts';
 export * from './imports.ts';
+export * from './tours.ts';

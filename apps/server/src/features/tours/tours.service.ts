@@ -1,0 +1,335 @@
+import { AppError, lngLat, type LngLat } from '@geocrm/domain';
+import { createEstimatedMatrixProvider, toTravelMatrix, type MatrixProvider } from '@geocrm/geo';
+import { solveInWorker, type Problem, type Solution, type SolveOptions } from '@geocrm/optimizer';
+import type { LngLatRecord, PlanningVisitRecord, RepProfileRecord, TourRecord, TourSummaryRecord, ToursRepository, Transactor } from '@geocrm/db';
+import type { PlanTourBody, TimelineDay, TourDaysBody, TourDto, TourList, TourListQuery, TourPlan, TourTotals } from '@geocrm/contracts';
+import type { Actor } from '../auth/auth.service.ts';
+import { assertMayPlan } from './access.ts';
+import { buildProblem, readSolution, type Unplaced } from './planner.ts';
+import { scheduleDays, type DayInput, type DayTimeline, type ScheduleContext, type ScheduleVisit } from './schedule.ts';
+import { addDays, todayIn } from './time.ts';
+import type { VisitsService } from './visits.service.ts';
+
+export type Solver = (problem: Problem, options: SolveOptions) => Promise<Solution>;
+
+export interface ToursServiceDeps {
+  readonly tours: ToursRepository;
+  readonly visits: VisitsService;
+  readonly transaction: Transactor;
+  readonly matrix?: MatrixProvider;
+  readonly solve?: Solver;
+  /** Optimiser time limit per plan. */
+  readonly timeLimitMs?: number;
+  readonly now?: () => Date;
+}
+
+const iso = (epochSeconds: number): string => new Date(Math.round(epochSeconds) * 1000).toISOString();
+const invalid = (message: string, field: string): AppError => new AppError('VALIDATION', message, { details: { field } });
+
+interface Prepared {
+  readonly profile: RepProfileRecord;
+  readonly ctx: ScheduleContext;
+  readonly points: readonly LngLatRecord[];
+  readonly baseKind: 'home' | 'office';
+  readonly visits: ReadonlyMap<string, ScheduleVisit>;
+  readonly timeZone: string;
+}
+
+/** Plans, re-times and saves tours. */
+export class ToursService {
+  readonly #tours: ToursRepository;
+  readonly #visits: VisitsService;
+  readonly #transaction: Transactor;
+  readonly #matrix: MatrixProvider;
+  readonly #solve: Solver;
+  readonly #timeLimitMs: number;
+  readonly #now: () => Date;
+
+  constructor(deps: ToursServiceDeps) {
+    this.#tours = deps.tours;
+    this.#visits = deps.visits;
+    this.#transaction = deps.transaction;
+    this.#matrix = deps.matrix ?? createEstimatedMatrixProvider();
+    this.#solve = deps.solve ?? solveInWorker;
+    this.#timeLimitMs = deps.timeLimitMs ?? 1_500;
+    this.#now = deps.now ?? (() => new Date());
+  }
+
+  /** The rep, the org's time zone and the matrix over the base and the visits' accounts. */
+  async #prepare(actor: Actor, userId: string, firstDate: string, visits: readonly PlanningVisitRecord[]): Promise<Prepared> {
+    const profile = await this.#tours.getProfile(actor.orgId, userId);
+    if (!profile) throw new AppError('NOT_FOUND', 'User not found', { details: { field: 'userId' } });
+    assertMayPlan(actor, userId);
+    const timeZone = await this.#visits.timeZone(actor.orgId);
+    const today = todayIn(timeZone, this.#now());
+    if (firstDate < today) throw invalid(`${firstDate} is in the past (today is ${today}): tours are planned from today on`, 'from');
+    const baseKind = profile.startAt === 'office' && profile.office ? 'office' : 'home';
+    const base = baseKind === 'office' ? profile.office : profile.home;
+    if (!base) throw invalid(`${profile.userName} has no home location: set it in the rep profile before planning`, 'userId');
+    const points: LngLatRecord[] = [base.location];
+    const index = new Map<string, number>();
+    const byId = new Map<string, ScheduleVisit>();
+    for (const v of visits) {
+      let loc: number | undefined;
+      if (v.accountLocation) {
+        const key = `${v.accountLocation.lng},${v.accountLocation.lat}`;
+        loc = index.get(key);
+        if (loc === undefined) {
+          loc = points.length;
+          points.push(v.accountLocation);
+          index.set(key, loc);
+        }
+      }
+      byId.set(v.id, {
+        id: v.id,
+        accountId: v.accountId,
+        accountName: v.accountName,
+        visitTypeName: v.visitTypeName,
+        requiredSkills: v.requiredSkills,
+        priority: v.priority,
+        loc,
+        appointmentAt: v.appointmentAt,
+        windowFrom: v.windowFrom,
+        windowTo: v.windowTo,
+        timeFrom: v.timeFrom,
+        timeTo: v.timeTo,
+        openingHours: v.openingHours,
+        serviceSeconds: v.durationMinutes * 60,
+      });
+    }
+    const matrix = toTravelMatrix(await this.#matrix.matrix(points.map((p): LngLat => lngLat(p.lng, p.lat))));
+    const ctx: ScheduleContext = {
+      timeZone,
+      matrix,
+      baseLoc: 0,
+      workingHours: profile.workingHours,
+      lunch: profile.lunch,
+      maxDailyDrivingSeconds: profile.maxDailyDrivingMinutes === null ? null : profile.maxDailyDrivingMinutes * 60,
+      skills: profile.skills,
+    };
+    return { profile, ctx, points, baseKind, visits: byId, timeZone };
+  }
+
+  async #visitsById(actor: Actor, userId: string, ids: readonly string[]): Promise<PlanningVisitRecord[]> {
+    const rows = await this.#tours.planningVisits(actor.orgId, { ids });
+    const found = new Set(rows.map((r) => r.id));
+    const missing = ids.filter((id) => !found.has(id));
+    if (missing.length) throw new AppError('NOT_FOUND', `Visit(s) not found: ${missing.join(', ')}`, { details: { visitIds: missing } });
+    for (const v of rows) {
+      if (v.status !== 'planned') throw invalid(`The visit to ${v.accountName} is ${v.status}: only planned visits go on a tour`, 'visitIds');
+      if (v.assignedUserId !== null && v.assignedUserId !== userId) throw invalid(`The visit to ${v.accountName} is assigned to another rep`, 'visitIds');
+    }
+    return rows;
+  }
+
+  async plan(actor: Actor, body: PlanTourBody): Promise<TourPlan> {
+    const started = performance.now();
+    if (body.days < 1 || body.days > 5) throw invalid(`days must be between 1 and 5 (got ${body.days})`, 'days');
+    const dates = Array.from({ length: body.days }, (_, i) => addDays(body.from, i));
+    const to = dates[dates.length - 1] ?? body.from;
+    assertMayPlan(actor, body.userId);
+    const timeZone = await this.#visits.timeZone(actor.orgId);
+    const rows = body.visitIds
+      ? await this.#visitsById(actor, body.userId, body.visitIds)
+      : await this.#tours.planningVisits(actor.orgId, { userId: body.userId, statuses: ['planned'], from: body.from, to, timeZone });
+    const p = await this.#prepare(actor, body.userId, body.from, rows);
+    if (!dates.some((d) => p.profile.workingHours[String(new Date(`${d}T00:00:00Z`).getUTCDay() || 7)] !== undefined)) {
+      throw invalid(`${p.profile.userName} does not work between ${body.from} and ${to}`, 'from');
+    }
+    const built = buildProblem(p.ctx, { skills: p.profile.skills, costPerKmCents: p.profile.costPerKmCents, hotelNightCents: p.profile.hotelNightCents }, dates, [...p.visits.values()]);
+    const solution = built.problem.jobs.length ? await this.#solve(built.problem, { timeLimitMs: this.#timeLimitMs, seed: 1 }) : undefined;
+    const read = solution ? readSolution(built, solution) : { orders: new Map<string, { visits: ScheduleVisit[]; night: 'home' | 'hotel' }>(), unplaced: built.unplaced };
+    const inputs: DayInput[] = dates.map((date) => ({ date, visits: read.orders.get(date)?.visits ?? [], night: read.orders.get(date)?.night ?? 'home' }));
+    const timeline = scheduleDays(p.ctx, inputs).filter((d) => d.working || d.stops.length > 0);
+    return this.#answer(p, body.userId, body.from, to, timeline, read.unplaced, started);
+  }
+
+  /** Times a hand-made order; every broken constraint is flagged. */
+  async evaluate(actor: Actor, body: TourDaysBody): Promise<TourPlan> {
+    const started = performance.now();
+    const { p, timeline } = await this.#timeDays(actor, body);
+    return this.#answer(p, body.userId, body.days[0]?.date ?? '', body.days[body.days.length - 1]?.date ?? '', timeline, [], started);
+  }
+
+  async #timeDays(actor: Actor, body: TourDaysBody): Promise<{ p: Prepared; timeline: DayTimeline[] }> {
+    assertMayPlan(actor, body.userId);
+    const dates = body.days.map((d) => d.date);
+    for (let i = 1; i < dates.length; i++) {
+      if ((dates[i] ?? '') <= (dates[i - 1] ?? '')) throw invalid('days must be in date order, each date once', `days[${i}].date`);
+    }
+    const first = dates[0] ?? '';
+    const last = dates[dates.length - 1] ?? '';
+    if (addDays(first, 4) < last) throw invalid(`A tour covers at most 5 days (${first} to ${last} is longer)`, 'days');
+    const ids = body.days.flatMap((d) => d.visitIds);
+    const twice = ids.find((id, i) => ids.indexOf(id) !== i);
+    if (twice !== undefined) throw invalid(`Visit ${twice} appears twice`, 'days');
+    const rows = await this.#visitsById(actor, body.userId, ids);
+    const p = await this.#prepare(actor, body.userId, first, rows);
+    const inputs: DayInput[] = body.days.map((d) => ({
+      date: d.date,
+      night: d.night ?? 'home',
+      visits: d.visitIds.map((id) => p.visits.get(id)).filter((v): v is ScheduleVisit => v !== undefined),
+    }));
+    return { p, timeline: scheduleDays(p.ctx, inputs) };
+  }
+
+  /** Saves an order as a tour, re-timed by the server; refused when any constraint is broken. All or nothing. */
+  async save(actor: Actor, body: TourDaysBody): Promise<TourDto> {
+    const { p, timeline } = await this.#timeDays(actor, body);
+    const flags = timeline.flatMap((d) => [...d.flags, ...d.stops.flatMap((s) => s.flags)]);
+    if (flags.length) throw new AppError('INFEASIBLE', `The tour breaks ${flags.length} constraint(s): ${flags.map((f) => f.message).join('; ')}`, { details: { flags } });
+    const totals = this.#totals(p, timeline);
+    const id = await this.#transaction((repos) =>
+      repos.tours.insertTour(actor.orgId, {
+        userId: body.userId,
+        dateFrom: timeline[0]?.date ?? '',
+        dateTo: timeline[timeline.length - 1]?.date ?? '',
+        createdBy: actor.userId,
+        totals: { distanceMetres: totals.distanceMetres, drivingSeconds: totals.drivingSeconds, visits: totals.visits, hotelNights: totals.hotelNights, meals: totals.meals, costCents: totals.costCents, currency: totals.currency },
+        days: timeline.map((d) => ({
+          date: d.date,
+          startAt: new Date(d.departure * 1000),
+          endAt: new Date(d.arrival * 1000),
+          distanceMetres: d.distanceMetres,
+          drivingSeconds: d.drivingSeconds,
+          lunch: d.lunch ? { startAt: new Date(d.lunch.start * 1000), endAt: new Date(d.lunch.end * 1000) } : null,
+          night: d.night,
+          nightLocation: d.nightLoc === undefined ? null : (p.points[d.nightLoc] ?? null),
+          stops: d.stops.map((s, seq) => ({
+            seq,
+            visitId: s.visit.id,
+            arrivalAt: new Date(s.arrival * 1000),
+            startAt: new Date(s.start * 1000),
+            endAt: new Date(s.end * 1000),
+            departureAt: new Date(s.departure * 1000),
+            driveSeconds: s.driveSeconds,
+            driveMetres: s.driveMetres,
+            waitSeconds: s.waitSeconds,
+          })),
+        })),
+      }),
+    );
+    return this.get(actor, id);
+  }
+
+  async get(actor: Actor, id: string): Promise<TourDto> {
+    const tour = await this.#tours.getTour(actor.orgId, id);
+    if (!tour) throw new AppError('NOT_FOUND', 'Tour not found');
+    assertMayPlan(actor, tour.userId, 'read');
+    return toTourDto(tour);
+  }
+
+  async list(actor: Actor, query: TourListQuery): Promise<TourList> {
+    if (query.userId !== undefined) assertMayPlan(actor, query.userId, 'read');
+    const userId = query.userId ?? (actor.role === 'rep' || actor.role === 'technician' ? actor.userId : undefined);
+    const rows = await this.#tours.listTours(actor.orgId, { ...(userId === undefined ? {} : { userId }), ...(query.from === undefined ? {} : { from: query.from }), ...(query.to === undefined ? {} : { to: query.to }) });
+    return { items: rows.map(toTourSummaryDto) };
+  }
+
+  #totals(p: Prepared, timeline: readonly DayTimeline[]): TourTotals {
+    const distanceMetres = timeline.reduce((s, d) => s + d.distanceMetres, 0);
+    const drivingSeconds = timeline.reduce((s, d) => s + d.drivingSeconds, 0);
+    const visits = timeline.reduce((s, d) => s + d.stops.filter((x) => x.visit.loc !== undefined).length, 0);
+    const hotelNights = timeline.filter((d) => d.night === 'hotel').length;
+    const meals = timeline.filter((d) => d.lunch !== null).length;
+    const { costPerKmCents, hotelNightCents, mealCents, currency } = p.profile;
+    return {
+      distanceMetres,
+      km: Math.round(distanceMetres / 100) / 10,
+      drivingSeconds,
+      drivingHours: Math.round(drivingSeconds / 36) / 100,
+      visits,
+      hotelNights,
+      meals,
+      costCents: Math.round((distanceMetres / 1000) * costPerKmCents) + hotelNights * hotelNightCents + meals * mealCents,
+      currency,
+    };
+  }
+
+  #answer(p: Prepared, userId: string, from: string, to: string, timeline: readonly DayTimeline[], unplaced: readonly Unplaced[], started: number): TourPlan {
+    const place = (loc: number | undefined) => (loc === undefined ? null : (p.points[loc] ?? null));
+    const days: TimelineDay[] = timeline.map((d) => ({
+      date: d.date,
+      working: d.working,
+      startsFrom: { kind: d.startsAt === 'hotel' ? 'hotel' : p.baseKind, location: place(d.startLoc) ?? { lng: 0, lat: 0 } },
+      departure: iso(d.departure),
+      arrival: iso(d.arrival),
+      stops: d.stops.map((s, seq) => ({
+        seq,
+        visitId: s.visit.id,
+        accountId: s.visit.accountId,
+        accountName: s.visit.accountName,
+        visitType: s.visit.visitTypeName,
+        location: place(s.visit.loc),
+        appointment: s.visit.appointmentAt !== null,
+        arrival: iso(s.arrival),
+        start: iso(s.start),
+        end: iso(s.end),
+        departure: iso(s.departure),
+        waitSeconds: Math.round(s.waitSeconds),
+        driveSeconds: Math.round(s.driveSeconds),
+        driveMetres: Math.round(s.driveMetres),
+        flags: [...s.flags],
+      })),
+      lunch: d.lunch ? { start: iso(d.lunch.start), end: iso(d.lunch.end), afterStop: d.lunch.afterStop } : null,
+      returnLeg: { driveSeconds: Math.round(d.returnDriveSeconds), driveMetres: Math.round(d.returnDriveMetres) },
+      drivingSeconds: Math.round(d.drivingSeconds),
+      distanceMetres: Math.round(d.distanceMetres),
+      night: { stay: d.night, location: place(d.nightLoc) },
+      flags: [...d.flags],
+    }));
+    const valid = days.every((d) => d.flags.length === 0 && d.stops.every((s) => s.flags.length === 0));
+    return {
+      userId,
+      from,
+      to,
+      timeZone: p.timeZone,
+      days,
+      totals: this.#totals(p, timeline),
+      unplaced: unplaced.map((u) => ({ visitId: u.visit.id, accountId: u.visit.accountId, accountName: u.visit.accountName, reason: u.reason, message: u.message })),
+      valid,
+      computingMs: Math.round(performance.now() - started),
+    };
+  }
+}
+
+const totalsDto = (t: TourSummaryRecord['totals']): TourTotals => ({
+  ...t,
+  km: Math.round(t.distanceMetres / 100) / 10,
+  drivingHours: Math.round(t.drivingSeconds / 36) / 100,
+});
+
+const toTourSummaryDto = (t: TourSummaryRecord): TourList['items'][number] => ({
+  id: t.id,
+  userId: t.userId,
+  from: t.dateFrom,
+  to: t.dateTo,
+  status: t.status,
+  createdBy: t.createdBy,
+  createdAt: t.createdAt.toISOString(),
+  totals: totalsDto(t.totals),
+});
+
+const toTourDto = (t: TourRecord): TourDto => ({
+  ...toTourSummaryDto(t),
+  days: t.days.map((d) => ({
+    date: d.date,
+    departure: d.startAt.toISOString(),
+    arrival: d.endAt.toISOString(),
+    distanceMetres: d.distanceMetres,
+    drivingSeconds: d.drivingSeconds,
+    lunch: d.lunch ? { start: d.lunch.startAt.toISOString(), end: d.lunch.endAt.toISOString() } : null,
+    night: { stay: d.night, location: d.nightLocation },
+    stops: d.stops.map((s) => ({
+      seq: s.seq,
+      visitId: s.visitId,
+      arrival: s.arrivalAt.toISOString(),
+      start: s.startAt.toISOString(),
+      end: s.endAt.toISOString(),
+      departure: s.departureAt.toISOString(),
+      waitSeconds: s.waitSeconds,
+      driveSeconds: s.driveSeconds,
+      driveMetres: s.driveMetres,
+    })),
+  })),
+});
