@@ -85,6 +85,13 @@ describe('nearby in Chromium', () => {
     const names = await page.locator('[data-testid="around-row"] a').allTextContents();
     for (const name of names) expect(csv).toContain(name);
 
+    // the demo has a visit history: fewer accounts have not been visited for 90 days
+    const countOf = async () => Number(((await heading.textContent()) ?? '').replace(/[^0-9].*$/, '').replace(/\D/g, ''));
+    const all = await countOf();
+    await page.getByTestId('around-not-visited').selectOption('90');
+    await expect.poll(countOf, { timeout: 30_000 }).toBeLessThan(all);
+    expect(await countOf()).toBeGreaterThan(0);
+    await page.getByTestId('around-not-visited').selectOption('');
     await page.getByTestId('unit-minutes').click();
     await expect.poll(async () => heading.textContent(), { timeout: 30_000 }).toMatch(/within 30 min of driving/);
     await expect.poll(async () => (await page.getByTestId('around-distance').first().textContent()) ?? '', { timeout: 30_000 }).toMatch(/min/);

@@ -34,6 +34,21 @@ describe('demo data', () => {
     expect(new Set(data.users.map((u) => u.email)).size).toBe(data.users.length);
   });
 
+  it('gives clients a recent visit history, prospects less, and some accounts none', () => {
+    const share = (kind: string) => {
+      const of = data.accounts.filter((a) => a.kind === kind);
+      return of.filter((a) => a.lastVisitDaysAgo !== null).length / of.length;
+    };
+    expect(share('client')).toBeGreaterThan(0.8);
+    expect(share('prospect')).toBeLessThan(0.5);
+    const days = data.accounts.flatMap((a) => (a.lastVisitDaysAgo === null ? [] : [a.lastVisitDaysAgo]));
+    expect(Math.min(...days)).toBeGreaterThanOrEqual(1);
+    expect(Math.max(...days)).toBeLessThanOrEqual(720);
+    // a useful spread for "not visited for 30, 90, 180 days"
+    expect(days.filter((d) => d > 90).length).toBeGreaterThan(200);
+    expect(days.filter((d) => d <= 30).length).toBeGreaterThan(200);
+  });
+
   it('puts every account on land in France, close to a real commune, spread over most départements', () => {
     const metro = loadBoundaries('fr-departements').features.filter((f) => f.properties.code.length === 2);
     const polygons = metro.flatMap((f) => (f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates));

@@ -45,6 +45,8 @@ export interface DemoAccount {
   readonly openingHours: OpeningHours;
   readonly preferredVisitDays: readonly number[];
   readonly notes: string;
+  /** Days since the last visit (null: never visited); the seed turns it into a date before today. */
+  readonly lastVisitDaysAgo: number | null;
   readonly contacts: readonly DemoContact[];
 }
 
@@ -202,6 +204,14 @@ export interface DemoData {
  */
 export const generateDemoData = (places: readonly DemoPlace[], options: { seed?: number; accounts?: number } = {}): DemoData => {
   const rand = seededRandom(options.seed ?? 20_261_123);
+  // A stream of its own, so that visit history leaves every other demo value as it was.
+  const visits = seededRandom((options.seed ?? 20_261_123) ^ 0x5eed);
+  /** Clients are seen every few months, prospects rarely; some accounts never. */
+  const lastVisit = (kind: AccountKind): number | null => {
+    const [share, meanDays] = kind === 'client' ? [0.9, 75] : kind === 'prospect' ? [0.35, 150] : kind === 'competitor' ? [0.05, 300] : [0.6, 120];
+    if (visits() >= share) return null;
+    return Math.min(720, 1 + Math.floor(-Math.log(1 - visits()) * meanDays));
+  };
   const count = options.accounts ?? 2000;
   const byName = new Map<string, DemoPlace>();
   for (const p of places) {
@@ -362,6 +372,7 @@ export const generateDemoData = (places: readonly DemoPlace[], options: { seed?:
       openingHours: hours,
       preferredVisitDays: visitDays,
       notes: rand() < 0.2 ? pick(rand, ['Livraison par l’arrière-cour.', 'Préfère être appelé avant la visite.', 'Parking difficile le matin.', 'Intéressé par le contrat de maintenance.', 'Fermeture annuelle en août.']) : '',
+      lastVisitDaysAgo: lastVisit(kind),
       contacts,
     });
   }

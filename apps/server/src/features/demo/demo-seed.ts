@@ -36,9 +36,15 @@ export const seedDemo = async (db: Kysely<Database>): Promise<{ adminEmail: stri
       const user = await repos.users.insert({ orgId: org.id, email: u.email, name: u.name, role: u.role, passwordHash, ...(u.home ? { home: u.home } : {}) });
       userIds.set(u.key, user.id);
     }
+    // visits happened in working hours: 10:00 UTC on the day
+    const today = new Date(new Date().toISOString().slice(0, 10) + 'T10:00:00Z');
     const ids = await repos.accounts.insertMany(
       org.id,
-      data.accounts.map(({ ownerKey, contacts: _contacts, ...a }) => ({ ...a, ownerId: ownerKey === null ? null : (userIds.get(ownerKey) ?? null) })),
+      data.accounts.map(({ ownerKey, contacts: _contacts, lastVisitDaysAgo, ...a }) => ({
+        ...a,
+        ownerId: ownerKey === null ? null : (userIds.get(ownerKey) ?? null),
+        lastVisitAt: lastVisitDaysAgo === null ? null : new Date(today.getTime() - lastVisitDaysAgo * 86_400_000),
+      })),
     );
     await repos.contacts.insertMany(
       org.id,
