@@ -31,7 +31,7 @@ const REASONS: Record<UnassignedReason, string> = {
   shift_too_short: 'Does not fit in a working day (drive there, visit and drive back)',
   breaks: 'Cannot fit around the lunch break',
   no_room: 'Fits alone but not with the other visits: not enough time in the planned days (lower priority than those placed)',
-  interrupted: 'Not placed before the planning time limit',
+  interrupted: 'Not placed: no room found for it before the planning time limit (the days are full)',
 };
 
 export interface BuiltProblem {

@@ -51,7 +51,7 @@ export class ToursService {
     this.#transaction = deps.transaction;
     this.#matrix = deps.matrix ?? createEstimatedMatrixProvider();
     this.#solve = deps.solve ?? solveInWorker;
-    this.#timeLimitMs = deps.timeLimitMs ?? 1_500;
+    this.#timeLimitMs = deps.timeLimitMs ?? 1_200;
     this.#now = deps.now ?? (() => new Date());
   }
 
