@@ -317,6 +317,20 @@ describe('restart', () => {
   });
 });
 
+describe('crash', () => {
+  it('takes over a job whose runner died (no heartbeat for 30 s) and resumes after its checkpoint', async () => {
+    const up = await uploaded(manager, 'crash.csv', Buffer.from('Référence;Nom;CP;Ville\nK-1;Crash Un;59000;Lille\nK-2;Crash Deux;69001;Lyon\nK-3;Crash Trois;33000;Bordeaux\n'));
+    const options = JSON.stringify({ mapping: up.suggestions, matchBy: 'externalId', allOrNothing: false, defaultKind: 'client' });
+    // as a server killed after committing the first row would leave it
+    await sql`update import_jobs set status = 'running', options = ${options}::jsonb, runner_id = 'killed', heartbeat_at = now() - interval '1 minute',
+      checkpoint_row = 1, processed_rows = 1 where id = ${up.job.id}`.execute(h.handle.db);
+    const done = await waitFor(manager, up.job.id);
+    expect(done).toMatchObject({ status: 'done', processedRows: 3, createdCount: 2 });
+    expect((await report(manager, up.job.id)).map((l) => l['line'])).toEqual(['3', '4']);
+    expect((await accounts('q=Crash')).items.map((a) => a.name).sort()).toEqual(['Crash Deux', 'Crash Trois']);
+  });
+});
+
 describe('export', () => {
   it('exports the filtered accounts as CSV, XLSX and GeoJSON that parse back and import back', async () => {
     const prospects = (await accounts('kind=prospect')).total;
