@@ -257,6 +257,10 @@ describe('planning a week', () => {
     expect(read.json<TourDto>()).toEqual(tour);
     const list = async () => (await h.request(manager, { method: 'GET', url: `/api/v1/tours?userId=${repId}&from=${monday}&to=${addDays(monday, 6)}` })).json<TourList>().items;
     expect((await list()).map((x) => x.id)).toEqual([tour.id]);
+    const again = await h.request(manager, { method: 'POST', url: '/api/v1/tours', payload: { userId: repId, days } });
+    expect(again.statusCode).toBe(409);
+    expect(again.json<{ message: string }>().message).toMatch(/Already on a saved tour: /);
+    expect((await list()).map((x) => x.id)).toEqual([tour.id]);
     expect((await h.request(await h.login(h.users.b.manager), { method: 'GET', url: `/api/v1/tours/${tour.id}` })).statusCode).toBe(404);
     expect((await h.request(await h.login(h.users.a.technician), { method: 'GET', url: `/api/v1/tours/${tour.id}` })).statusCode).toBe(403);
     // Monday: the Tuesday-only account first → flagged, refused, nothing saved

@@ -725,6 +725,20 @@ export class ToursRepository {
     return id;
   }
 
+  /** Which of these visits already stand on a planned tour (one visit, one tour). */
+  async plannedStops(orgId: string, visitIds: readonly string[]): Promise<{ visitId: string; tourId: string; date: string }[]> {
+    if (visitIds.length === 0) return [];
+    const rows = await this.#db
+      .selectFrom('tour_stops as s')
+      .innerJoin('tours as t', (j) => j.onRef('t.org_id', '=', 's.org_id').onRef('t.id', '=', 's.tour_id'))
+      .select(['s.visit_id', 's.tour_id', sql<string>`to_char(s.date, 'YYYY-MM-DD')`.as('date')])
+      .where('s.org_id', '=', orgId)
+      .where('s.visit_id', 'in', [...visitIds])
+      .where('t.status', '=', 'planned')
+      .execute();
+    return rows.map((r) => ({ visitId: r.visit_id, tourId: r.tour_id, date: r.date }));
+  }
+
   #tourSummaries() {
     return this.#db
       .selectFrom('tours')

@@ -179,8 +179,16 @@ export class ToursService {
     const flags = timeline.flatMap((d) => [...d.flags, ...d.stops.flatMap((s) => s.flags)]);
     if (flags.length) throw new AppError('INFEASIBLE', `The tour breaks ${flags.length} constraint(s): ${flags.map((f) => f.message).join('; ')}`, { details: { flags } });
     const totals = this.#totals(p, timeline);
-    const id = await this.#transaction((repos) =>
-      repos.tours.insertTour(actor.orgId, {
+    const visitIds = body.days.flatMap((d) => d.visitIds);
+    const id = await this.#transaction(async (repos) => {
+      // checked in the writing transaction: enough on PGlite (one transaction at a time); on PostgreSQL two
+      // concurrent saves of one visit could both pass (a unique index would need the tour status on the stop)
+      const taken = await repos.tours.plannedStops(actor.orgId, visitIds);
+      if (taken.length) {
+        const names = taken.map((t) => `${p.visits.get(t.visitId)?.accountName ?? t.visitId} (${t.date})`);
+        throw new AppError('CONFLICT', `Already on a saved tour: ${names.join(', ')}`, { details: { visits: taken } });
+      }
+      return repos.tours.insertTour(actor.orgId, {
         userId: body.userId,
         dateFrom: timeline[0]?.date ?? '',
         dateTo: timeline[timeline.length - 1]?.date ?? '',
@@ -207,8 +215,8 @@ export class ToursService {
             waitSeconds: s.waitSeconds,
           })),
         })),
-      }),
-    );
+      });
+    });
     return this.get(actor, id);
   }
 
