@@ -323,6 +323,15 @@ describe('planning a week', () => {
 });
 
 describe('planning: bad input, tenancy and roles', () => {
+  it('documents the endpoints in the OpenAPI document', async () => {
+    const doc = await h.request(undefined, { method: 'GET', url: '/openapi.json' });
+    expect(doc.statusCode).toBe(200);
+    const paths = Object.keys(doc.json<{ paths: Record<string, unknown> }>().paths);
+    for (const p of ['/api/v1/tours/plan', '/api/v1/tours/evaluate', '/api/v1/tours/', '/api/v1/tours/{id}', '/api/v1/rep-profiles/{userId}', '/api/v1/visit-types/', '/api/v1/visits/']) {
+      expect(paths).toContain(p);
+    }
+  });
+
   const plan = (cookie: string, payload: Record<string, unknown>) => h.request(cookie, { method: 'POST', url: '/api/v1/tours/plan', payload });
 
   it('refuses more than 5 days, dates in the past and a rep without a home', async () => {
