@@ -33,6 +33,8 @@ import { createImportsFeature } from './features/imports/imports.feature.ts';
 import { exportsRoutes, importsRoutes } from './features/imports/imports.routes.ts';
 import { createToursFeature } from './features/tours/tours.feature.ts';
 import { repProfilesRoutes, toursRoutes, visitTypesRoutes, visitsRoutes } from './features/tours/tours.routes.ts';
+import { TerritoriesService } from './features/territories/territories.service.ts';
+import { territoriesRoutes } from './features/territories/territories.routes.ts';
 
 export interface AppDeps {
   readonly handle: DbHandle;
@@ -76,6 +78,7 @@ export const buildApp = async ({ handle, config, logger = true }: AppDeps): Prom
   const around = new AroundService({ accounts: repos.accounts, locate: gazetteerLocator, drive: { seconds: estimatedDriveSeconds, radiusFor: radiusForDriveSeconds } });
   const imports = createImportsFeature(app, { repos, transaction, geocode: gazetteerGeocoder, dataDir: config.dataDir });
   const tours = createToursFeature({ repos, transaction });
+  const territories = new TerritoriesService({ territories: repos.territories, users: repos.users, transaction });
 
   await app.register(swagger, {
     openapi: {
@@ -114,6 +117,7 @@ export const buildApp = async ({ handle, config, logger = true }: AppDeps): Prom
         await secured.register(repProfilesRoutes, { prefix: '/rep-profiles', visits: tours.visits });
         await secured.register(visitTypesRoutes, { prefix: '/visit-types', visits: tours.visits });
         await secured.register(visitsRoutes, { prefix: '/visits', visits: tours.visits });
+        await secured.register(territoriesRoutes, { prefix: '/territories', territories });
       });
     },
     { prefix: '/api/v1' },

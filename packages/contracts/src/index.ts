@@ -4,3 +4,4 @@ export * from './accounts.ts';
 export * from './geo.ts';
 export * from './imports.ts';
 export * from './tours.ts';
+export * from './territories.ts';

@@ -11,4 +11,5 @@ export * from './repositories/contacts.repository.ts';
 export * from './repositories/address-points.repository.ts';
 export * from './repositories/imports.repository.ts';
 export * from './repositories/tours.repository.ts';
+export * from './repositories/territories.repository.ts';
 export * from './repositories/index.ts';

@@ -5,6 +5,7 @@ import * as accountsLastVisit from './2026-11-23T12-10_accounts_last_visit.ts';
 import * as addressPoints from './2026-11-23T13-00_address_points.ts';
 import * as imports from './2026-11-23T12-30_imports.ts';
 import * as tours from './2026-11-23T14-00_tours.ts';
+import * as territories from './2026-11-23T14-30_territories.ts';
 
 /** Every migration, by name. Names are ISO dates so that they sort in order. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-23T13-00_address_points': addressPoints,
   '2026-11-23T12-30_imports': imports,
   '2026-11-23T14-00_tours': tours,
+  '2026-11-23T14-30_territories': territories,
 };
 
 export const migrationProvider: MigrationProvider = {

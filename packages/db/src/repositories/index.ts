@@ -7,6 +7,7 @@ import { ImportsRepository } from './imports.repository.ts';
 import { OrgsRepository } from './orgs.repository.ts';
 import { SessionsRepository } from './sessions.repository.ts';
 import { ToursRepository } from './tours.repository.ts';
+import { TerritoriesRepository } from './territories.repository.ts';
 import { UsersRepository } from './users.repository.ts';
 
 export interface Repositories {
@@ -18,6 +19,7 @@ export interface Repositories {
   readonly addressPoints: AddressPointsRepository;
   readonly imports: ImportsRepository;
   readonly tours: ToursRepository;
+  readonly territories: TerritoriesRepository;
 }
 
 export const createRepositories = (db: Kysely<Database>): Repositories => ({
@@ -29,6 +31,7 @@ export const createRepositories = (db: Kysely<Database>): Repositories => ({
   addressPoints: new AddressPointsRepository(db),
   imports: new ImportsRepository(db),
   tours: new ToursRepository(db),
+  territories: new TerritoriesRepository(db),
 });
 
 /** Runs `work` with repositories bound to one transaction: all of it lands, or none. */

@@ -1,0 +1,73 @@
+import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
+import {
+  type TerritoryAreaCollection as TerritoryAreaCollectionType,
+  DesignTerritoriesBody,
+  ErrorBody,
+  IdParams,
+  MoveTerritoryAreasBody,
+  NoContent,
+  SaveTerritoryPlanBody,
+  TerritoryAreaCollection,
+  TerritoryAreasQuery,
+  TerritoryPlanDto,
+  TerritoryPlanList,
+} from '@geocrm/contracts';
+import { actorOf } from '../../http/auth-context.ts';
+import type { TerritoriesService } from './territories.service.ts';
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody };
+
+/** `/territories`: design balanced contiguous territories, save plans, edit them by hand. */
+export const territoriesRoutes: FastifyPluginCallbackTypebox<{ territories: TerritoriesService }> = (app, { territories }, done) => {
+  const tags = ['territories'];
+  app.get(
+    '/areas',
+    { schema: { tags, summary: 'Basic areas as GeoJSON (départements) with their measures: accounts inside, population', querystring: TerritoryAreasQuery, response: { 200: TerritoryAreaCollection, ...errors } } },
+    async (request, reply) => {
+      const body = await territories.areasJson(actorOf(request), request.query.level ?? 'departement');
+      // Already JSON text, sent as is.
+      return reply.serializer((payload) => payload as string).type('application/json; charset=utf-8').send(body as unknown as TerritoryAreaCollectionType);
+    },
+  );
+  app.post(
+    '/design',
+    {
+      schema: {
+        tags,
+        summary: 'Design k territories balanced on a measure (±tolerance), compact and contiguous, optionally anchored at reps’ homes, with locked areas and close to a current plan (manager, admin; at most 20 s)',
+        body: DesignTerritoriesBody,
+        response: { 200: TerritoryPlanDto, ...errors },
+      },
+    },
+    async (request) => {
+      // The design yields to the event loop; a client that goes away stops it (best plan so far, discarded).
+      const controller = new AbortController();
+      const onClose = (): void => {
+        controller.abort();
+      };
+      request.raw.once('close', onClose);
+      try {
+        return await territories.design(actorOf(request), request.body, controller.signal);
+      } finally {
+        request.raw.off('close', onClose);
+      }
+    },
+  );
+  app.post('/plans', { schema: { tags, summary: 'Save a plan (manager, admin); metrics computed by the server', body: SaveTerritoryPlanBody, response: { 201: TerritoryPlanDto, ...errors } } }, async (request, reply) =>
+    reply.status(201).send(await territories.save(actorOf(request), request.body)),
+  );
+  app.get('/plans', { schema: { tags, summary: 'Saved plans, newest first (manager, admin)', response: { 200: TerritoryPlanList, ...errors } } }, async (request) => territories.list(actorOf(request)));
+  app.get('/plans/:id', { schema: { tags, summary: 'One saved plan with its metrics on today’s accounts', params: IdParams, response: { 200: TerritoryPlanDto, ...errors } } }, async (request) =>
+    territories.get(actorOf(request), request.params.id),
+  );
+  app.patch(
+    '/plans/:id/areas',
+    { schema: { tags, summary: 'Move areas between territories by hand; metrics recomputed, violations (balance, contiguity) named', params: IdParams, body: MoveTerritoryAreasBody, response: { 200: TerritoryPlanDto, ...errors } } },
+    async (request) => territories.moveAreas(actorOf(request), request.params.id, request.body),
+  );
+  app.delete('/plans/:id', { schema: { tags, summary: 'Delete a saved plan', params: IdParams, response: { 204: NoContent, ...errors } } }, async (request, reply) => {
+    await territories.delete(actorOf(request), request.params.id);
+    return reply.status(204).send(null);
+  });
+  done();
+};
