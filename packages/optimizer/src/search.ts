@@ -661,9 +661,19 @@ export class Search {
     for (const j of route.jobs) prio += md.priority[j] ?? 0;
     let best: Selection = { jobs: route.jobs, priority: prio, count: len, cost: route.cost };
     const current = best;
-    // the same loop driven the other way round can fit other visits (opening hours, the break)
+    // the same loop driven the other way round, or with a block of it moved elsewhere, can fit
+    // other visits (opening hours, the break): the second order is one of those
     for (let v = 0; v < (reversed ? 2 : 1); v++) {
-      const order = v === 0 ? seq : seq.slice().reverse();
+      let order = seq;
+      if (v === 1 && seq.length >= 4 && this.rng.next() < this.selection.blockMove) {
+        // A B C → A C B, B reversed half of the time
+        const i = 1 + this.rng.int(seq.length - 2);
+        const j = i + 1 + this.rng.int(seq.length - i - 1);
+        const A = seq.slice(0, i);
+        const B = seq.slice(i, j);
+        const C = seq.slice(j);
+        order = this.rng.next() < 0.5 ? A.concat(C, B) : A.concat(C, B.reverse());
+      } else if (v === 1) order = seq.slice().reverse();
       const sel = this.selector.select(md, slot, order, route.startLoc, route.endLoc, best, this.selection.maxSkip, this.selection.costFactor);
       if (sel !== undefined && compareValue(sel, best) > 1e-6) best = sel;
     }
@@ -714,9 +724,10 @@ export class Search {
    * by each new best and at the end; `every` > 0 = also on the candidate of every `every`-th
    * iteration before its acceptance test; `maxSkip` = at most that many consecutive jobs of the
    * sequence left out, `costFactor` = cost tolerance of the DP's dominance (both bound its work;
-   * see `SubsequenceSelector.select`).
+   * see `SubsequenceSelector.select`); `blockMove` = probability that the second order tried is
+   * the sequence with a random block moved instead of the reversed sequence.
    */
-  selection = { onBest: true, every: 0, maxSkip: 6, costFactor: 1.01 };
+  selection = { onBest: true, every: 0, maxSkip: 6, costFactor: 1.01, blockMove: 0.5 };
 
   /** Ruin & recreate with simulated-annealing acceptance; leaves the best solution loaded. */
   run(p: SearchParams): void {
