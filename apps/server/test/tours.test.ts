@@ -229,6 +229,13 @@ describe('planning a week', () => {
     expect(plan.valid).toBe(true);
   });
 
+  it('lists a rep only their own visits', async () => {
+    const own = (await h.request(rep, { method: 'GET', url: '/api/v1/visits' })).json<VisitList>().items;
+    expect(own.length).toBeGreaterThan(0);
+    expect(own.every((v) => v.assignedUserId === repId)).toBe(true);
+    expect((await h.request(rep, { method: 'GET', url: `/api/v1/visits?userId=${h.users.a.technician.id}` })).statusCode).toBe(403);
+  });
+
   it('reports every visit it could not place, with the reason in words', () => {
     const reasons = Object.fromEntries(plan.unplaced.map((u) => [u.visitId, u]));
     expect(reasons[visitIds['closed'] ?? '']?.message).toMatch(/closed/);

@@ -1,5 +1,5 @@
 import type { Job, Problem, Shift, Solution, UnassignedReason, Vehicle } from '@geocrm/optimizer';
-import { addDays, instantOf, isoWeekday, minutesOf, startSpans } from './time.ts';
+import { addDays, describeOpening, instantOf, isoWeekday, minutesOf, openAt, startSpans } from './time.ts';
 import type { ScheduleContext, ScheduleVisit } from './schedule.ts';
 
 /** Value of an hour at the wheel in the optimiser's objective (cents): the rep's time is not free. */
@@ -98,6 +98,10 @@ export const buildProblem = (ctx: ScheduleContext, rep: PlanningRep, dates: read
       const date = dates.find((d) => at >= instantOf(d, 0, timeZone) && at < instantOf(addDays(d, 1), 0, timeZone));
       if (date === undefined || !working.includes(date)) {
         unplaced.push({ visit: v, reason: 'appointment_outside_plan', message: `The appointment at ${v.accountName} is not on a working day of the planned dates` });
+        continue;
+      }
+      if (!openAt(v.openingHours, at, v.serviceSeconds, timeZone)) {
+        unplaced.push({ visit: v, reason: 'closed', message: `The appointment at ${v.accountName} is outside its opening hours (${describeOpening(v.openingHours, date)} on ${date}): move it` });
         continue;
       }
       jobs.push({ ...common, pinnedTime: rel(at) });

@@ -1,5 +1,5 @@
 import type { TravelMatrix } from '@geocrm/geo';
-import { describeOpening, instantOf, isoWeekday, localOf, minutesOf, startSpans, type Span, type VisitTiming } from './time.ts';
+import { describeOpening, instantOf, isoWeekday, localOf, minutesOf, openAt, startSpans, type Span, type VisitTiming } from './time.ts';
 
 /**
  * The timeline of a rep's days for a given order of visits: the one simulation used both to time an
@@ -156,6 +156,9 @@ export const scheduleDays = (ctx: ScheduleContext, days: readonly DayInput[]): D
       }
       const arrival = t + tt;
       let start = earliestStart(v, arrival, spans);
+      if (v.appointmentAt !== null && start !== Infinity && !openAt(v.openingHours, start, v.serviceSeconds, timeZone)) {
+        stopFlags.push({ code: 'closed_at_arrival', message: `The appointment at ${v.accountName} (${clock(start, timeZone)}) is outside its opening hours: ${describeOpening(v.openingHours, day.date)}` });
+      }
       if (start === Infinity) {
         start = arrival;
         if (v.appointmentAt !== null) {

@@ -97,4 +97,11 @@ describe('timeline of an order', () => {
     expect(tue?.stops[1]?.flags.map((f) => f.code)).toEqual(['late_for_appointment']);
     expect(tue?.stops[1]?.flags[0]?.message).toMatch(/after the appointment at 09:00/);
   });
+
+  it('flags an appointment the account is no longer open for', () => {
+    const appointment = new Date(instantOf('2026-12-07', 17 * 60 + 30, TZ) * 1000); // ends 18:30, after closing
+    const [day] = scheduleDays(ctx, [{ date: '2026-12-07', visits: [visit('a', 1, { appointmentAt: appointment })], night: 'home' }]);
+    expect(day?.stops[0]?.flags.map((f) => f.code)).toEqual(['closed_at_arrival']);
+    expect(day?.stops[0]?.flags[0]?.message).toMatch(/outside its opening hours: open 09:00–12:00, 14:00–18:00/);
+  });
 });
