@@ -21,7 +21,6 @@ import { usersRoutes } from './features/users/users.routes.ts';
 import { AccountsService } from './features/accounts/accounts.service.ts';
 import { accountsRoutes } from './features/accounts/accounts.routes.ts';
 import { geoRoutes } from './features/geo/geo.routes.ts';
-import { gazetteerGeocoder } from './features/geo/address-geocoder.ts';
 import { AroundService } from './features/accounts/around.service.ts';
 import { geocodeRoutes } from './features/geo/geocode.routes.ts';
 import { gazetteerLocator } from './features/geo/text-locator.ts';
@@ -76,7 +75,14 @@ export const buildApp = async ({ handle, config, logger = true }: AppDeps): Prom
     geocode: (orgId, address, provider) => geocoding.place(orgId, address, provider),
   });
   const around = new AroundService({ accounts: repos.accounts, locate: gazetteerLocator, drive: { seconds: estimatedDriveSeconds, radiusFor: radiusForDriveSeconds } });
-  const imports = createImportsFeature(app, { repos, transaction, geocode: gazetteerGeocoder, dataDir: config.dataDir });
+  // Imports place addresses exactly as the accounts API does (off the main thread when that is the embedded gazetteer).
+  const imports = createImportsFeature(app, {
+    repos,
+    transaction,
+    place: (orgId, address) => geocoding.place(orgId, address),
+    embeddedOnly: async (orgId) => geocoding.providers.length === 1 && !(await repos.addressPoints.hasPoints(orgId)),
+    dataDir: config.dataDir,
+  });
   const tours = createToursFeature({ repos, transaction });
   const territories = new TerritoriesService({ territories: repos.territories, users: repos.users, transaction });
 

@@ -1,10 +1,26 @@
 import type { AccountKind } from '@geocrm/domain';
 import type { ImportOptions } from '@geocrm/contracts';
 import { namePostcodeKey, type AccountWrite, type ImportReportRow, type MatchedAccount, type Repositories } from '@geocrm/db';
-import type { AddressGeocoder } from '../accounts/accounts.service.ts';
 import type { ImportRow, MappedRow } from './row-mapper.ts';
 
-type Address = { line1: string; line2: string; postcode: string; city: string; country: string };
+export type Address = { line1: string; line2: string; postcode: string; city: string; country: string };
+export type Placement = Required<Pick<AccountWrite, 'location' | 'geo'>> | null;
+
+/** The key of an address in a placements map. */
+export const addressKey = (a: Address): string => [a.line1, a.line2, a.postcode, a.city, a.country].join('\u0000');
+
+/**
+ * Thrown before anything is written when the batch needs addresses placed that were not given: the
+ * caller geocodes them outside the transaction (a geocoder may read the database or the network)
+ * and runs the batch again.
+ */
+export class NeedPlacements extends Error {
+  readonly addresses: Address[];
+  constructor(addresses: Address[]) {
+    super(`${addresses.length} addresses to place`);
+    this.addresses = addresses;
+  }
+}
 type GeoWrite = NonNullable<AccountWrite['geo']>;
 
 /** Coordinates given in a file are a person's placement: nothing automatic moves them later. */
@@ -64,10 +80,19 @@ export const applyBatch = async (
   orgId: string,
   lines: readonly BatchLine[],
   options: ImportOptions,
-  geocode: AddressGeocoder,
-  /** Placements already computed (off the main thread) for created rows, by line. */
-  placements: ReadonlyMap<number, ReturnType<AddressGeocoder>> = new Map(),
+  /** Placements computed beforehand, by address key (null: the address cannot be placed). */
+  placements: ReadonlyMap<string, Placement>,
 ): Promise<BatchResult> => {
+  const missing = new Map<string, Address>();
+  const geocode = (address: Address): Placement => {
+    const key = addressKey(address);
+    const placed = placements.get(key);
+    if (placed === undefined) {
+      missing.set(key, address);
+      return null;
+    }
+    return placed;
+  };
   const report: ImportReportRow[] = [];
   let created = 0;
   let updated = 0;
@@ -146,12 +171,23 @@ export const applyBatch = async (
     }
     const address = createAddress(row);
     // A pin given in the file wins; otherwise the address is geocoded, as for an account created in the app.
-    const placed = row.location ? { location: row.location, geo: IMPORTED_GEO } : placements.has(line) ? placements.get(line) : geocode(address);
+    const placed = row.location ? { location: row.location, geo: IMPORTED_GEO } : geocode(address);
     creates.push({ ...commonWrite(row), kind: row.kind ?? options.defaultKind, name: row.name, address, ...(placed ?? {}), ...(row.externalId === undefined ? {} : { externalId: row.externalId }) });
     createMeta.push({ line, name: row.name });
     if (key !== undefined) createdKeys.set(key, creates.length - 1);
     if (row.externalId !== undefined) usedExternalIds.set(row.externalId, `pending:${creates.length - 1}`);
   }
+
+  const deferredWrites = deferred.map((d) => {
+    const first = creates[d.createIndex];
+    const firstAddress = first?.address ?? EMPTY_ADDRESS;
+    const address: Address = { ...firstAddress, ...d.row.address };
+    const keepPin = first?.geo?.manual === true || sameAddress(address, firstAddress);
+    const placement = d.row.location ? { location: d.row.location, geo: IMPORTED_GEO } : keepPin ? {} : (geocode(address) ?? { location: null, geo: NO_GEO });
+    return { ...d, write: { ...commonWrite(d.row), address, ...placement } satisfies AccountWrite, name: d.row.name ?? first?.name ?? '' };
+  });
+  // Nothing is written until every address this batch needs is placed.
+  if (missing.size > 0) throw new NeedPlacements([...missing.values()]);
 
   // The external id is written with the account (an update afterwards would touch every index twice).
   const ids = await repos.accounts.insertMany(orgId, creates);
@@ -166,15 +202,11 @@ export const applyBatch = async (
     report.push({ line: u.line, outcome: 'updated', accountId: u.id, name: u.name, reason: '' });
     updated++;
   }
-  for (const d of deferred) {
+  for (const d of deferredWrites) {
     const id = ids[d.createIndex];
-    const first = creates[d.createIndex];
-    if (id === undefined || !first) continue;
-    const address: Address = { ...(first.address ?? EMPTY_ADDRESS), ...d.row.address };
-    const keepPin = first.geo?.manual === true || sameAddress(address, first.address ?? EMPTY_ADDRESS);
-    const placement = d.row.location ? { location: d.row.location, geo: IMPORTED_GEO } : keepPin ? {} : (geocode(address) ?? { location: null, geo: NO_GEO });
-    await repos.accounts.update(orgId, id, { ...commonWrite(d.row), address, ...placement });
-    report.push({ line: d.line, outcome: 'updated', accountId: id, name: d.row.name ?? first.name, reason: `Same key as line ${createMeta[d.createIndex]?.line ?? '?'} of this file` });
+    if (id === undefined) continue;
+    await repos.accounts.update(orgId, id, d.write);
+    report.push({ line: d.line, outcome: 'updated', accountId: id, name: d.name, reason: `Same key as line ${createMeta[d.createIndex]?.line ?? '?'} of this file` });
     updated++;
   }
   report.sort((a, b) => a.line - b.line);

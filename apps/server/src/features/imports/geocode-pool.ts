@@ -1,34 +1,32 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { AddressGeocoder } from '../accounts/accounts.service.ts';
+import type { Address, Placement } from './apply-batch.ts';
 
-type Address = Parameters<AddressGeocoder>[0];
-export type Placement = ReturnType<AddressGeocoder>;
+const BOOTSTRAP = `
+const { workerData } = require('node:worker_threads');
+import(workerData.tsx).then((tsx) => { tsx.register(); return import(workerData.entry); });
+`;
 
 interface Pending {
-  readonly resolve: (results: Placement[]) => void;
-  readonly addresses: Address[];
+  readonly resolve: (results: Placement[] | undefined) => void;
 }
 
 /**
- * Geocodes many addresses with the gazetteer on worker threads, so that an import geocodes the next
- * batch while the database writes the current one. Where workers cannot start (a test runner
- * without the TypeScript loader), or when one fails, it geocodes on the calling thread with the
- * same function: results are the same either way.
+ * Places many addresses with the embedded gazetteer on worker threads (the accounts API's own code
+ * path, see geocode-worker.ts), so that an import geocodes the next batch while the database writes
+ * the current one. Answers undefined where workers cannot start (a test runner without the
+ * TypeScript loader) or when one fails: the caller then places the addresses itself.
  */
 export class GeocodePool {
-  readonly #inline: AddressGeocoder;
   readonly #workers: Worker[] = [];
   readonly #pending = new Map<number, Pending>();
+  readonly #workerUrl: URL | undefined;
+  readonly #count: number;
   #next = 0;
   #broken = false;
 
-  readonly #workerUrl: URL | undefined;
-  readonly #count: number;
-
   /** Workers start at the first call (an app that never imports never loads them). */
-  constructor(inline: AddressGeocoder, options: { workers?: number; workerUrl?: URL } = {}) {
-    this.#inline = inline;
+  constructor(options: { workers?: number; workerUrl?: URL } = {}) {
     this.#workerUrl = options.workerUrl;
     this.#count = options.workers ?? Math.max(1, Math.min(2, availableParallelism()));
     if (!this.#workerUrl || this.#count === 0) this.#broken = true;
@@ -36,8 +34,11 @@ export class GeocodePool {
 
   #spawn(url: URL): void {
     try {
+      // The server runs TypeScript through tsx, whose loader a worker thread does not inherit: a
+      // small bootstrap registers it in the worker, then loads the worker module.
+      const workerData = { tsx: import.meta.resolve('tsx/esm/api'), entry: url.href };
       for (let i = 0; i < this.#count; i++) {
-        const worker = new Worker(url);
+        const worker = new Worker(BOOTSTRAP, { eval: true, workerData });
         worker.unref();
         worker.on('message', (message: { id: number; results: Placement[] }) => {
           const pending = this.#pending.get(message.id);
@@ -55,32 +56,34 @@ export class GeocodePool {
     }
   }
 
-  /** A worker failed: everything waiting and everything to come is geocoded on this thread. */
+  /** A worker failed: everything waiting gets undefined (the caller places it), and so will everything to come. */
   #fallBack(): void {
-    if (this.#broken && this.#pending.size === 0) return;
     this.#broken = true;
     for (const worker of this.#workers) void worker.terminate();
     this.#workers.length = 0;
     const waiting = [...this.#pending.values()];
     this.#pending.clear();
-    for (const p of waiting) p.resolve(p.addresses.map((a) => this.#inline(a)));
+    for (const p of waiting) p.resolve(undefined);
   }
 
-  /** Geocodes addresses in order; null where an address cannot be placed with confidence. */
-  geocodeMany(addresses: readonly Address[]): Promise<Placement[]> {
+  /** Places addresses in order (null where an address cannot be placed), or undefined without workers. */
+  async geocodeMany(addresses: readonly Address[]): Promise<Placement[] | undefined> {
     if (!this.#broken && this.#workers.length === 0 && this.#workerUrl) this.#spawn(this.#workerUrl);
-    if (this.#broken || this.#workers.length === 0 || addresses.length === 0) return Promise.resolve(addresses.map((a) => this.#inline(a)));
+    if (this.#broken || this.#workers.length === 0) return undefined;
+    if (addresses.length === 0) return [];
     const size = Math.ceil(addresses.length / this.#workers.length);
-    const parts = this.#workers.map((worker, i) => {
-      const slice = addresses.slice(i * size, (i + 1) * size);
-      if (slice.length === 0) return Promise.resolve([]);
-      const id = this.#next++;
-      return new Promise<Placement[]>((resolve) => {
-        this.#pending.set(id, { resolve, addresses: slice });
-        worker.postMessage({ id, addresses: slice });
-      });
-    });
-    return Promise.all(parts).then((results) => results.flat());
+    const parts = await Promise.all(
+      this.#workers.map((worker, i) => {
+        const slice = addresses.slice(i * size, (i + 1) * size);
+        if (slice.length === 0) return Promise.resolve<Placement[] | undefined>([]);
+        const id = this.#next++;
+        return new Promise<Placement[] | undefined>((resolve) => {
+          this.#pending.set(id, { resolve });
+          worker.postMessage({ id, addresses: slice });
+        });
+      }),
+    );
+    return parts.some((p) => p === undefined) ? undefined : parts.flatMap((p) => p ?? []);
   }
 
   async close(): Promise<void> {

@@ -1,9 +1,20 @@
 import { parentPort } from 'node:worker_threads';
-import { gazetteerGeocoder } from '../geo/address-geocoder.ts';
+import type { AddressPointsRepository } from '@geocrm/db';
+import { Geocoding, type AccountAddressInput } from '../geo/geocoding.ts';
 
-type Address = Parameters<typeof gazetteerGeocoder>[0];
+/** An organisation without address files (the pool is used only for those). */
+const NO_POINTS: Pick<AddressPointsRepository, 'hasPoints'> = { hasPoints: () => Promise.resolve(false) };
 
-/** Geocodes batches of addresses off the main thread: the same function the API uses, nothing else. */
-parentPort?.on('message', (message: { id: number; addresses: Address[] }) => {
-  parentPort?.postMessage({ id: message.id, results: message.addresses.map((a) => gazetteerGeocoder(a)) });
+/**
+ * Places batches of addresses off the main thread with the accounts API's own code path for an
+ * organisation that has no address files and no online geocoder: the embedded gazetteer.
+ */
+const geocoding = new Geocoding({ config: { provider: 'embedded' }, points: NO_POINTS as AddressPointsRepository });
+
+parentPort?.on('message', (message: { id: number; addresses: AccountAddressInput[] }) => {
+  void (async () => {
+    const results = [];
+    for (const address of message.addresses) results.push(await geocoding.place('import', address));
+    parentPort?.postMessage({ id: message.id, results });
+  })();
 });

@@ -4,9 +4,7 @@ import { resolve } from 'node:path';
 import { isAppError } from '@geocrm/domain';
 import type { ImportOptions } from '@geocrm/contracts';
 import type { ImportJobRecord, ImportReportRow, ImportsRepository, Transactor, UsersRepository } from '@geocrm/db';
-import type { AddressGeocoder } from '../accounts/accounts.service.ts';
-import { applyBatch, createAddress, type BatchLine } from './apply-batch.ts';
-import type { GeocodePool, Placement } from './geocode-pool.ts';
+import { addressKey, applyBatch, createAddress, NeedPlacements, type Address, type BatchLine, type Placement } from './apply-batch.ts';
 import { readRows, removeFile } from './file-reader.ts';
 import { mapRow, type MapContext } from './row-mapper.ts';
 
@@ -19,9 +17,8 @@ export interface ImportRunnerDeps {
   readonly imports: ImportsRepository;
   readonly users: UsersRepository;
   readonly transaction: Transactor;
-  readonly geocode: AddressGeocoder;
-  /** Geocodes created rows off the main thread (the same geocoder). */
-  readonly pool: GeocodePool;
+  /** Places addresses exactly as the accounts API does for this organisation (in order; null = cannot be placed). */
+  readonly placeMany: (orgId: string, addresses: readonly Address[]) => Promise<Placement[]>;
   /** Where uploads are kept. */
   readonly dir: string;
   readonly log: RunnerLog;
@@ -192,8 +189,8 @@ export class ImportRunner {
       return ok;
     };
     const flush = async (lines: BatchLine[], checkpointRow: number): Promise<boolean> => {
-      // Without worker results a row is geocoded on this thread (applyBatch), never left unplaced.
-      const placements = this.#placements(lines).catch(() => new Map<number, Placement>());
+      // Without these, the batch asks for its placements itself (NeedPlacements): never left unplaced.
+      const placements = this.#placements(job, lines).catch(() => new Map<string, Placement>());
       await yieldToEventLoop();
       if (!(await settled())) return false;
       inFlight = placements
@@ -218,48 +215,75 @@ export class ImportRunner {
     if (await imports.finish(job.id, this.id, 'done')) this.#deps.log.info({ jobId: job.id }, 'import job done');
   }
 
-  /** Where the rows that may create an account will be placed (computed by the pool). */
-  async #placements(lines: readonly BatchLine[]): Promise<Map<number, Placement>> {
-    const creating = lines.flatMap((l) => (l.mapped.ok && !l.mapped.row.location && l.mapped.row.name !== undefined ? [{ line: l.line, address: createAddress(l.mapped.row) }] : []));
-    const results = await this.#deps.pool.geocodeMany(creating.map((c) => c.address));
-    return new Map(creating.map((c, i) => [c.line, results[i] ?? null]));
+  /** Where the rows that may create an account will be placed, computed ahead (off the main thread where possible). */
+  async #placements(job: ImportJobRecord, lines: readonly BatchLine[]): Promise<Map<string, Placement>> {
+    const addresses = new Map<string, Address>();
+    for (const l of lines) {
+      if (!l.mapped.ok || l.mapped.row.location || l.mapped.row.name === undefined) continue;
+      const address = createAddress(l.mapped.row);
+      addresses.set(addressKey(address), address);
+    }
+    const list = [...addresses.values()];
+    const results = await this.#deps.placeMany(job.orgId, list);
+    return new Map(list.map((a, i) => [addressKey(a), results[i] ?? null]));
+  }
+
+  /**
+   * Runs `run` (a transaction that applies a batch with `placements`); when the batch needs addresses
+   * nobody placed yet (an update that moves an account), they are placed outside any transaction (a
+   * geocoder may read the database or the network) and `run` goes again.
+   */
+  async #withPlacements<T>(job: ImportJobRecord, placements: Map<string, Placement>, run: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await run();
+      } catch (error) {
+        if (!(error instanceof NeedPlacements) || attempt >= 3) throw error;
+        const results = await this.#deps.placeMany(job.orgId, error.addresses);
+        error.addresses.forEach((a, i) => placements.set(addressKey(a), results[i] ?? null));
+      }
+    }
   }
 
   /** Commits one batch; false when the job must stop here (cancelled, or the server is stopping). */
-  async #commit(job: ImportJobRecord, options: ImportOptions, batch: readonly BatchLine[], checkpointRow: number, placements: ReadonlyMap<number, Placement>): Promise<boolean> {
-    const { imports, transaction, geocode } = this.#deps;
+  async #commit(job: ImportJobRecord, options: ImportOptions, batch: readonly BatchLine[], checkpointRow: number, placements: Map<string, Placement>): Promise<boolean> {
+    const { imports, transaction } = this.#deps;
     if (this.#stopping) {
       await imports.release(job.id, this.id);
       return false;
     }
     if (this.#cancelled.has(job.id)) return false;
     try {
-      await transaction(async (repos) => {
-        const result = await applyBatch(repos, job.orgId, batch, options, geocode, placements);
-        const progress = { processed: batch.length, created: result.created, updated: result.updated, skipped: result.skipped, checkpointRow };
-        if (!(await repos.imports.commitBatch(job.id, this.id, progress, result.report))) throw new Rollback('gone');
-      });
+      await this.#withPlacements(job, placements, () =>
+        transaction(async (repos) => {
+          const result = await applyBatch(repos, job.orgId, batch, options, placements);
+          const progress = { processed: batch.length, created: result.created, updated: result.updated, skipped: result.skipped, checkpointRow };
+          if (!(await repos.imports.commitBatch(job.id, this.id, progress, result.report))) throw new Rollback('gone');
+        }),
+      );
       return true;
     } catch (error) {
       if (error instanceof Rollback) return false;
       // The database refused something in the batch: one row must not block the others, so go row by row.
       this.#deps.log.info({ jobId: job.id, err: error }, 'import batch refused; retrying row by row');
-      return this.#commitOneByOne(job, options, batch, checkpointRow);
+      return this.#commitOneByOne(job, options, batch, checkpointRow, placements);
     }
   }
 
-  async #commitOneByOne(job: ImportJobRecord, options: ImportOptions, batch: readonly BatchLine[], checkpointRow: number): Promise<boolean> {
-    const { transaction, geocode } = this.#deps;
+  async #commitOneByOne(job: ImportJobRecord, options: ImportOptions, batch: readonly BatchLine[], checkpointRow: number, placements: Map<string, Placement>): Promise<boolean> {
+    const { transaction } = this.#deps;
     for (let i = 0; i < batch.length; i++) {
       const line = batch[i];
       if (!line) continue;
       const checkpoint = checkpointRow - (batch.length - 1 - i);
       try {
-        await transaction(async (repos) => {
-          const result = await applyBatch(repos, job.orgId, [line], options, geocode);
-          const progress = { processed: 1, created: result.created, updated: result.updated, skipped: result.skipped, checkpointRow: checkpoint };
-          if (!(await repos.imports.commitBatch(job.id, this.id, progress, result.report))) throw new Rollback('gone');
-        });
+        await this.#withPlacements(job, placements, () =>
+          transaction(async (repos) => {
+            const result = await applyBatch(repos, job.orgId, [line], options, placements);
+            const progress = { processed: 1, created: result.created, updated: result.updated, skipped: result.skipped, checkpointRow: checkpoint };
+            if (!(await repos.imports.commitBatch(job.id, this.id, progress, result.report))) throw new Rollback('gone');
+          }),
+        );
       } catch (error) {
         if (error instanceof Rollback) return false;
         const reason = `The database refused this row: ${messageOf(error)}`;
@@ -279,11 +303,18 @@ export class ImportRunner {
    * the database rolls back entirely on any error, a cancellation or a shutdown.
    */
   async #allOrNothing(job: ImportJobRecord, options: ImportOptions, context: MapContext): Promise<void> {
-    const { imports, transaction, geocode } = this.#deps;
+    const { imports, transaction } = this.#deps;
     await imports.resetProgress(job.id);
     let pending: ImportReportRow[] = [];
     let errors = 0;
     let rows = 0;
+    // Addresses are placed during this pass, outside any transaction (a geocoder may use the database).
+    const placements = new Map<string, Placement>();
+    let toPlace: BatchLine[] = [];
+    const place = async () => {
+      for (const [key, placement] of await this.#placements(job, toPlace)) placements.set(key, placement);
+      toPlace = [];
+    };
     for await (const { batchLine } of this.#rows(job, context)) {
       rows++;
       if (rows % 1000 === 0) await yieldToEventLoop();
@@ -296,6 +327,10 @@ export class ImportRunner {
         if (!(await imports.heartbeat(job.id, this.id))) return;
       }
       const { mapped } = batchLine;
+      if (mapped.ok) {
+        toPlace.push(batchLine);
+        if (toPlace.length >= 500) await place();
+      }
       // Without a match key every row creates an account, which needs a name.
       const reason = mapped.ok ? (options.matchBy === 'none' && mapped.row.name === undefined ? 'Name is empty: a new account needs a name' : undefined) : mapped.reason;
       if (reason === undefined) continue;
@@ -307,6 +342,7 @@ export class ImportRunner {
       }
     }
     await imports.insertReportRows(job.orgId, job.id, pending);
+    if (errors === 0) await place();
     if (errors > 0) {
       await imports.finish(job.id, this.id, 'failed', {
         error: `${errors.toLocaleString('en')} line${errors === 1 ? ' has' : 's have'} errors, so nothing was imported (all or nothing). Fix them, or import without all-or-nothing to skip them.`,
@@ -316,13 +352,14 @@ export class ImportRunner {
     }
     await imports.resetProgress(job.id);
     const size = this.#deps.batchSize ?? 500;
+    // Kept across attempts: an attempt that needs more placements rolls back, gets them, starts again.
     try {
-      await transaction(async (repos) => {
+      await this.#withPlacements(job, placements, () => transaction(async (repos) => {
         let batch: BatchLine[] = [];
         const flush = async (checkpointRow: number) => {
           if (this.#stopping) throw new Rollback('stopping');
           if (this.#cancelled.has(job.id)) throw new Rollback('cancelled');
-          const result = await applyBatch(repos, job.orgId, batch, options, geocode, await this.#placements(batch));
+          const result = await applyBatch(repos, job.orgId, batch, options, placements);
           if (result.skipped > 0) throw new Rollback('invalid', result.report.filter((r) => r.outcome === 'skipped'));
           const progress = { processed: batch.length, created: result.created, updated: result.updated, skipped: 0, checkpointRow };
           if (!(await repos.imports.commitBatch(job.id, this.id, progress, result.report))) throw new Rollback('gone');
@@ -338,7 +375,7 @@ export class ImportRunner {
           }
         }
         if (batch.length > 0) await flush(index);
-      });
+      }));
     } catch (error) {
       if (error instanceof Rollback) {
         if (error.why === 'stopping') await imports.release(job.id, this.id);

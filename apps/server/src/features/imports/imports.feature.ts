@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Repositories, Transactor } from '@geocrm/db';
-import type { AddressGeocoder } from '../accounts/accounts.service.ts';
-import { gazetteerGeocoder } from '../geo/address-geocoder.ts';
+import type { Address, Placement } from './apply-batch.ts';
 import { AccountExporter } from './account-export.ts';
 import { GeocodePool } from './geocode-pool.ts';
 import { ImportRunner } from './import-runner.ts';
@@ -23,18 +22,33 @@ export interface ImportsFeature {
  */
 export const createImportsFeature = (
   app: FastifyInstance,
-  deps: { repos: Repositories; transaction: Transactor; geocode: AddressGeocoder; dataDir: string | undefined; pollMs?: number },
+  deps: {
+    repos: Repositories;
+    transaction: Transactor;
+    /** How the accounts API places an address for an organisation (imports place exactly the same way). */
+    place: (orgId: string, address: Address) => Promise<Placement>;
+    /** True when that is the embedded gazetteer alone (no address files, no online geocoder): worker threads may do it. */
+    embeddedOnly: (orgId: string) => Promise<boolean>;
+    dataDir: string | undefined;
+    pollMs?: number;
+  },
 ): ImportsFeature => {
   const temporary = deps.dataDir === undefined ? mkdtempSync(join(tmpdir(), 'geocrm-imports-')) : undefined;
   const dir = join(deps.dataDir ?? temporary ?? tmpdir(), 'imports');
-  // Worker threads run the gazetteer itself; any other geocoder runs on the main thread.
-  const pool = new GeocodePool(deps.geocode, deps.geocode === gazetteerGeocoder ? { workerUrl: new URL('./geocode-worker.ts', import.meta.url) } : { workers: 0 });
+  const pool = new GeocodePool({ workerUrl: new URL('./geocode-worker.ts', import.meta.url) });
+  const placeMany = async (orgId: string, addresses: readonly Address[]): Promise<Placement[]> => {
+    if (addresses.length === 0) return [];
+    const offThread = (await deps.embeddedOnly(orgId)) ? await pool.geocodeMany(addresses) : undefined;
+    if (offThread) return offThread;
+    const placed: Placement[] = [];
+    for (const address of addresses) placed.push(await deps.place(orgId, address));
+    return placed;
+  };
   const runner = new ImportRunner({
     imports: deps.repos.imports,
     users: deps.repos.users,
     transaction: deps.transaction,
-    geocode: deps.geocode,
-    pool,
+    placeMany,
     dir,
     log: app.log,
     ...(deps.pollMs === undefined ? {} : { pollMs: deps.pollMs }),
