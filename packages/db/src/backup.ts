@@ -32,6 +32,19 @@ const tablesInDependencyOrder = async (db: Kysely<Database>): Promise<string[]> 
   return ordered.filter((n) => names.includes(n));
 };
 
+/**
+ * The order rows are paged in: the primary key (a unique order, so no row is skipped or repeated
+ * between pages), else the physical position, which cannot move inside the dump's snapshot.
+ */
+const pageOrder = async (db: Kysely<Database>, table: string) => {
+  const key = await sql<{ name: string }>`
+    select a.attname as name from pg_index i
+    join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any(i.indkey)
+    where i.indrelid = ${quoteIdent(table)}::regclass and i.indisprimary
+    order by array_position(i.indkey::int2[], a.attnum)`.execute(db);
+  return key.rows.length ? sql.join(key.rows.map((r) => sql.ref(r.name))) : sql`ctid`;
+};
+
 const appliedMigrations = async (db: Kysely<Database>): Promise<string[]> => {
   const result = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db);
   return result.rows.map((r) => r.name);
@@ -62,10 +75,11 @@ export const writeSqlDump = async (db: Kysely<Database>, file: string): Promise<
         for (const table of tables) {
           const countResult = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(trx);
           const total = countResult.rows[0]?.n ?? 0;
+          const order = await pageOrder(trx, table);
           for (let offset = 0; offset < total; offset += CHUNK) {
             const chunk = await sql<{ data: unknown }>`
               select coalesce(json_agg(t), '[]'::json) as data from (
-                select * from ${sql.table(table)} order by 1 limit ${CHUNK} offset ${offset}) t`.execute(trx);
+                select * from ${sql.table(table)} order by ${order} limit ${CHUNK} offset ${offset}) t`.execute(trx);
             const json = JSON.stringify(chunk.rows[0]?.data ?? []);
             let tag = 'geocrm';
             while (json.includes(`$${tag}$`)) tag = `geocrm_${randomBytes(4).toString('hex')}`;

@@ -57,6 +57,29 @@ describe('SQL dump', () => {
     expect(await snapshot(target.db as unknown as Kysely<never>)).toEqual(await snapshot(source.db as unknown as Kysely<never>));
   });
 
+  it('pages every table in a unique order: no row lost or repeated when the first column repeats', async () => {
+    const db = await createTestDb();
+    const copy = await createTestDb();
+    try {
+      for (const h of [db, copy]) {
+        await sql`create table dump_probe (org int not null, n int not null, label text, primary key (org, n))`.execute(h.db);
+        await sql`create table dump_probe_nokey (org int not null, n int not null)`.execute(h.db);
+      }
+      await sql`insert into dump_probe select 1, g, 'row ' || g from generate_series(1, 2500) g`.execute(db.db);
+      await sql`insert into dump_probe_nokey select 1, g from generate_series(1, 2500) g`.execute(db.db);
+      const file = join(dir, 'probe.sql');
+      await writeSqlDump(db.db, file);
+      await loadSqlDump(copy.db, file);
+      for (const table of ['dump_probe', 'dump_probe_nokey']) {
+        const stats = await sql<{ n: number; d: number }>`select count(*)::int as n, count(distinct n)::int as d from ${sql.table(table)}`.execute(copy.db);
+        expect(stats.rows[0], table).toEqual({ n: 2500, d: 2500 });
+      }
+    } finally {
+      await db.close();
+      await copy.close();
+    }
+  });
+
   it('is taken automatically before migrations run on a database that has a schema', async () => {
     const extra: Migration = {
       up: async (db) => {
