@@ -60,6 +60,15 @@ describe('territory design on départements', () => {
     for (const t of plan.territories) expect(Math.abs(t.deviation)).toBeLessThanOrEqual(0.05 + 1e-9);
   });
 
+  it('runs to convergence over a real HTTP connection (a finished request body is not a disconnection)', async () => {
+    const address = await h.app.listen({ port: 0, host: '127.0.0.1' });
+    const res = await fetch(`${address}/api/v1/territories/design`, { method: 'POST', headers: { cookie: manager, 'content-type': 'application/json' }, body: JSON.stringify({ k: 8, measure: 'population' }) });
+    expect(res.status).toBe(200);
+    const p = (await res.json()) as TerritoryPlanDto;
+    expect(p.stats?.stoppedBy).toBe('converged');
+    expect(p.metrics.maxDeviation).toBeLessThanOrEqual(0.05 + 1e-9);
+  });
+
   it('balances on population too, and anchors territories at reps’ homes', async () => {
     const repos = createRepositories(h.handle.db);
     const homes = [

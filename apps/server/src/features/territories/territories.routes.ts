@@ -39,17 +39,19 @@ export const territoriesRoutes: FastifyPluginCallbackTypebox<{ territories: Terr
         response: { 200: TerritoryPlanDto, ...errors },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       // The design yields to the event loop; a client that goes away stops it (best plan so far, discarded).
+      // The response's 'close' before it has finished means the connection went away (the request's own
+      // 'close' fires as soon as its body has been read: not a disconnection).
       const controller = new AbortController();
       const onClose = (): void => {
-        controller.abort();
+        if (!reply.raw.writableFinished) controller.abort();
       };
-      request.raw.once('close', onClose);
+      reply.raw.once('close', onClose);
       try {
         return await territories.design(actorOf(request), request.body, controller.signal);
       } finally {
-        request.raw.off('close', onClose);
+        reply.raw.off('close', onClose);
       }
     },
   );
