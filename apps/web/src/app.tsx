@@ -18,6 +18,7 @@ import { Spinner } from './ui/spinner.tsx';
 // The map page pulls in MapLibre (~1 MB): load it only when the user opens the map.
 const MapPage = lazy(() => import('./features/map/map-page.tsx').then((m) => ({ default: m.MapPage })));
 const AroundPage = lazy(() => import('./features/around/around-page.tsx').then((m) => ({ default: m.AroundPage })));
+const TerritoriesPage = lazy(() => import('./features/territories/territories-page.tsx').then((m) => ({ default: m.TerritoriesPage })));
 
 const createQueryClient = () =>
   new QueryClient({
@@ -55,6 +56,14 @@ const router = createBrowserRouter([
         element: (
           <Suspense fallback={<Spinner label="Loading the map…" />}>
             <AroundPage />
+          </Suspense>
+        ),
+      },
+      {
+        path: 'territories',
+        element: (
+          <Suspense fallback={<Spinner label="Loading the map…" />}>
+            <TerritoriesPage />
           </Suspense>
         ),
       },

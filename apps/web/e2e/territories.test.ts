@@ -1,0 +1,88 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD, ensureBuilt, launchBrowser, MANAGER_EMAIL, openPage, SCREENSHOT_DIR, startServer, submitLogin, type RunningServer } from './harness.ts';
+
+let server: RunningServer | undefined;
+let browser: Browser | undefined;
+
+const baseUrl = () => {
+  if (!server) throw new Error('server not started');
+  return server.baseUrl;
+};
+
+/** The map has its territory areas coloured and is not moving. */
+const waitForMapIdle = (page: Page) =>
+  page.waitForFunction(
+    () => {
+      const map = window.__geocrmMap;
+      return Boolean(map?.loaded() && !map.isMoving() && map.isSourceLoaded('territory-areas') && map.areTilesLoaded());
+    },
+    undefined,
+    { timeout: 60_000, polling: 250 },
+  );
+
+/** Colours of the rendered territory fills (distinct). */
+const renderedColours = (page: Page) =>
+  page.evaluate(() => {
+    const map = window.__geocrmMap;
+    const features = map?.queryRenderedFeatures({ layers: ['territory-fill'] }) ?? [];
+    return [...new Set(features.map((f) => String(f.properties['colour'])))];
+  });
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  browser = await launchBrowser();
+  await ensureBuilt();
+  server = await startServer();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('territories in Chromium', () => {
+  it('designs 8 territories on départements, shows the balance and the coloured map, moves an area, saves the plan', async () => {
+    const page = await openPage(browser);
+    await submitLogin(page, baseUrl(), MANAGER_EMAIL, DEMO_PASSWORD);
+    await page.waitForURL(/\/accounts/);
+    await page.getByTestId('nav-territories').click();
+    await page.getByTestId('territories-page').waitFor();
+    await page.getByTestId('territory-k').fill('8');
+    await page.getByTestId('territory-measure').selectOption('accounts');
+    await page.getByTestId('territory-design').click();
+    await page.getByTestId('territory-balance-chart').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('territory-bar').count()).toBe(8);
+    await expect.poll(async () => (await page.getByTestId('metric-contiguity').textContent())?.trim()).toBe('0');
+    // Balanced within ±5 % on the demo accounts, and the design ran to its end.
+    expect(Number.parseFloat((await page.getByTestId('metric-max-deviation').textContent()) ?? '100')).toBeLessThanOrEqual(5);
+    expect(await page.getByTestId('territory-notice').textContent()).not.toMatch(/stopped|cancelled/);
+    await waitForMapIdle(page);
+    await expect.poll(async () => (await renderedColours(page)).length, { timeout: 20_000 }).toBe(8);
+
+    // Click the map in the middle of France (Cher), then another territory: the balance changes at once.
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'territories-designed.png') });
+    const bars = () => page.getByTestId('territory-bar').allTextContents();
+    const before = await bars();
+    const point = await page.evaluate(() => {
+      const map = window.__geocrmMap;
+      const p = map?.project([2.35, 46.6]);
+      return p ? { x: p.x, y: p.y } : null;
+    });
+    if (!point) throw new Error('no map');
+    const canvas = page.getByTestId('territories-map').locator('canvas');
+    await canvas.click({ position: { x: point.x, y: point.y } });
+    await page.getByTestId('territory-move').waitFor();
+    await page.getByTestId('territory-move-to').and(page.locator(':not([disabled])')).first().click();
+    await expect.poll(bars).not.toEqual(before);
+
+    await page.getByTestId('territory-plan-name').fill('Eight regions');
+    await page.getByTestId('territory-save').click();
+    await page.getByTestId('territory-notice').filter({ hasText: 'Saved' }).waitFor();
+    await page.getByTestId('territory-plan-item').filter({ hasText: 'Eight regions' }).waitFor();
+    await waitForMapIdle(page);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'territories.png') });
+  }, 180_000);
+});

@@ -1,0 +1,82 @@
+import { useEffect, useMemo, useRef } from 'react';
+import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
+import type { GeoJSONSource, MapLayerMouseEvent, MapLibreMap } from '../../map/maplibre.ts';
+import type { AttributionItem, Boundaries } from '../../map/base-style.ts';
+import { useBaseMap } from '../../map/use-base-map.ts';
+import type { AreaCollection } from './territories-api.ts';
+
+const SOURCE = 'territory-areas';
+export const TERRITORY_FILL_LAYER = 'territory-fill';
+const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
+const UNASSIGNED = '#d6dde6';
+
+interface TerritoriesMapProps {
+  readonly areas: AreaCollection | undefined;
+  /** area code → territory colour (areas not listed are drawn grey). */
+  readonly colours: ReadonlyMap<string, string>;
+  readonly selected: string | null;
+  readonly boundaries: Boundaries;
+  readonly attribution: readonly AttributionItem[] | undefined;
+  readonly onAreaClick: (code: string) => void;
+}
+
+const addLayers = (map: MapLibreMap): void => {
+  map.addSource(SOURCE, { type: 'geojson', data: EMPTY });
+  map.addLayer({ id: TERRITORY_FILL_LAYER, type: 'fill', source: SOURCE, paint: { 'fill-color': ['get', 'colour'], 'fill-opacity': 0.72 } });
+  map.addLayer({ id: 'territory-line', type: 'line', source: SOURCE, paint: { 'line-color': '#ffffff', 'line-width': 0.8 } });
+  map.addLayer({ id: 'territory-selected', type: 'line', source: SOURCE, filter: ['==', ['get', 'selected'], true], paint: { 'line-color': '#111827', 'line-width': 3 } });
+};
+
+/** Départements coloured by territory; a click on one reports its code. */
+export const TerritoriesMap = ({ areas, colours, selected, boundaries, attribution, onAreaClick }: TerritoriesMapProps) => {
+  const containerRef = useRef<HTMLDivElement>(null);
+  const map = useBaseMap(containerRef, { boundaries, attribution, zoom: 4.9, center: [2.6, 46.5], onReady: addLayers });
+  const clickRef = useRef(onAreaClick);
+  clickRef.current = onAreaClick;
+
+  const data = useMemo((): FeatureCollection => {
+    if (!areas) return EMPTY;
+    return {
+      type: 'FeatureCollection',
+      features: areas.features.map(
+        (f): Feature<Polygon | MultiPolygon> => ({
+          type: 'Feature',
+          geometry: f.geometry,
+          properties: { ...f.properties, colour: colours.get(f.properties.code) ?? UNASSIGNED, selected: f.properties.code === selected },
+        }),
+      ),
+    };
+  }, [areas, colours, selected]);
+
+  useEffect(() => {
+    if (!map) return;
+    const source = map.getSource<GeoJSONSource>(SOURCE);
+    void source?.setData(data);
+  }, [map, data]);
+
+  useEffect(() => {
+    if (!map) return undefined;
+    window.__geocrmMap = map;
+    const click = (e: MapLayerMouseEvent): void => {
+      const code: unknown = e.features?.[0]?.properties['code'];
+      if (typeof code === 'string') clickRef.current(code);
+    };
+    const enter = (): void => {
+      map.getCanvas().style.cursor = 'pointer';
+    };
+    const leave = (): void => {
+      map.getCanvas().style.cursor = '';
+    };
+    map.on('click', TERRITORY_FILL_LAYER, click);
+    map.on('mouseenter', TERRITORY_FILL_LAYER, enter);
+    map.on('mouseleave', TERRITORY_FILL_LAYER, leave);
+    return () => {
+      map.off('click', TERRITORY_FILL_LAYER, click);
+      map.off('mouseenter', TERRITORY_FILL_LAYER, enter);
+      map.off('mouseleave', TERRITORY_FILL_LAYER, leave);
+      if (window.__geocrmMap === map) window.__geocrmMap = undefined;
+    };
+  }, [map]);
+
+  return <div className="map-canvas" ref={containerRef} data-testid="territories-map" data-ready={map ? 'true' : 'false'} />;
+};
