@@ -218,6 +218,16 @@ describe('running an import', () => {
     expect((await accounts('q=Vitrerie')).items.map((a) => [a.name, a.phone])).toEqual([['Vitrerie Noir SA', '04']]);
   });
 
+  it('an update that moves an account places its merged address (the street kept, the commune changed)', async () => {
+    const first = await uploaded(manager, 'y1.csv', cp1252([FRENCH_HEADER, 'Y-1;Quincaillerie Y;Client;12 rue Nationale;59000;Lille;;;;'].join('\n')));
+    expect(await waitFor(manager, (await start(manager, first.job.id, { mapping: first.suggestions, matchBy: 'externalId' })).id)).toMatchObject({ createdCount: 1 });
+    const second = await uploaded(manager, 'y2.csv', cp1252([FRENCH_HEADER, 'Y-1;;;;69001;Lyon;;;;'].join('\n')));
+    expect(await waitFor(manager, (await start(manager, second.job.id, { mapping: second.suggestions, matchBy: 'externalId' })).id)).toMatchObject({ status: 'done', updatedCount: 1 });
+    const [moved] = (await accounts('q=Quincaillerie Y')).items.filter((a) => a.name === 'Quincaillerie Y');
+    expect(moved?.address).toMatchObject({ line1: '12 rue Nationale', postcode: '69001', city: 'Lyon' });
+    expect(moved?.location?.lat).toBeCloseTo(45.76, 1);
+  });
+
   it('updates or creates by name + postcode (any case)', async () => {
     const header = 'Nom;CP;Ville;Tél';
     const first = await uploaded(manager, 'np1.csv', cp1252([header, 'Atelier Vélo;59000;Lille;01', 'Atelier Vélo;69001;Lyon;02'].join('\n')));
