@@ -104,6 +104,20 @@ describe('territory design on départements', () => {
 
   it('saves, lists, reads, edits by hand and deletes a plan', async () => {
     const assignment = Object.fromEntries(plan.areas.map((a) => [a.code, a.territory]));
+    // Evaluate a hand edit without saving: Paris alone in Corsica's territory is named.
+    const corseT = plan.areas.find((a) => a.code === '2A')?.territory ?? 0;
+    const parisT = plan.areas.find((a) => a.code === '75')?.territory ?? 0;
+    const edited = { ...assignment, '75': corseT === parisT ? (parisT + 1) % 8 : corseT };
+    const evaluated = await h.request(manager, {
+      method: 'POST',
+      url: '/api/v1/territories/evaluate',
+      payload: { measure: 'accounts', assignment: edited, territories: plan.territories.map((t) => ({ name: t.name })) },
+    });
+    expect(evaluated.statusCode, evaluated.body).toBe(200);
+    expect(evaluated.json<TerritoryPlanDto>().metrics.contiguityViolations).toBeGreaterThan(0);
+    expect(evaluated.json<TerritoryPlanDto>().violations.some((v) => v.includes('not contiguous'))).toBe(true);
+    expect((await h.request(rep, { method: 'POST', url: '/api/v1/territories/evaluate', payload: { assignment: edited, territories: [{}] } })).statusCode).toBe(403);
+
     const save = await h.request(manager, {
       method: 'POST',
       url: '/api/v1/territories/plans',

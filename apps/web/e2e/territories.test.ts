@@ -77,6 +77,9 @@ describe('territories in Chromium', () => {
     await page.getByTestId('territory-move').waitFor();
     await page.getByTestId('territory-move-to').and(page.locator(':not([disabled])')).first().click();
     await expect.poll(bars).not.toEqual(before);
+    // …and the server's metrics of the edited plan follow (cut edges, contiguity).
+    await expect.poll(async () => (await page.getByTestId('metric-contiguity').textContent())?.trim()).toMatch(/^\d+$/);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'territories-moved.png') });
 
     await page.getByTestId('territory-plan-name').fill('Eight regions');
     await page.getByTestId('territory-save').click();

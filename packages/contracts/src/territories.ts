@@ -117,6 +117,9 @@ export const SaveTerritoryPlanBody = Type.Object(
   strict,
 );
 export type SaveTerritoryPlanBody = Static<typeof SaveTerritoryPlanBody>;
+/** A hand-edited (unsaved) plan to measure: same as a save without the name. */
+export const EvaluateTerritoryPlanBody = Type.Omit(SaveTerritoryPlanBody, ['name']);
+export type EvaluateTerritoryPlanBody = Static<typeof EvaluateTerritoryPlanBody>;
 
 export const MoveTerritoryAreasBody = Type.Object(
   { moves: Type.Array(Type.Object({ area: AreaCode, territory: TerritoryIndex }, strict), { minItems: 1, maxItems: 5000 }) },

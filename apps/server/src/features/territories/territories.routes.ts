@@ -3,6 +3,7 @@ import {
   type TerritoryAreaCollection as TerritoryAreaCollectionType,
   DesignTerritoriesBody,
   ErrorBody,
+  EvaluateTerritoryPlanBody,
   IdParams,
   MoveTerritoryAreasBody,
   NoContent,
@@ -54,6 +55,11 @@ export const territoriesRoutes: FastifyPluginCallbackTypebox<{ territories: Terr
         reply.raw.off('close', onClose);
       }
     },
+  );
+  app.post(
+    '/evaluate',
+    { schema: { tags, summary: 'Metrics and violations (balance, contiguity) of a hand-edited plan, without saving it', body: EvaluateTerritoryPlanBody, response: { 200: TerritoryPlanDto, ...errors } } },
+    async (request) => territories.evaluate(actorOf(request), request.body),
   );
   app.post('/plans', { schema: { tags, summary: 'Save a plan (manager, admin); metrics computed by the server', body: SaveTerritoryPlanBody, response: { 201: TerritoryPlanDto, ...errors } } }, async (request, reply) =>
     reply.status(201).send(await territories.save(actorOf(request), request.body)),

@@ -1,6 +1,7 @@
 import { AppError } from '@geocrm/domain';
 import type {
   DesignTerritoriesBody,
+  EvaluateTerritoryPlanBody,
   MoveTerritoryAreasBody,
   SaveTerritoryPlanBody,
   TerritoryLevel,
@@ -248,6 +249,20 @@ export class TerritoriesService {
       }),
     );
     return this.get(actor, id);
+  }
+
+  /** Metrics and violations of a hand-edited plan that is not saved (nothing is stored). */
+  async evaluate(actor: Actor, body: EvaluateTerritoryPlanBody): Promise<TerritoryPlanDto> {
+    assertManager(actor, 'evaluate territory plans');
+    const level = body.level ?? 'departement';
+    const measure = body.measure ?? 'accounts';
+    const tolerance = body.tolerance ?? 0.05;
+    const k = body.territories.length;
+    const lg = await this.#graph(actor.orgId, level, measure);
+    const assignment = this.#assignment(lg.graph, body.assignment, k);
+    const metrics = planMetrics(lg.graph, assignment, k, { loads: lg.loads });
+    const info = body.territories.map((t, i) => ({ name: t.name ?? `Territory ${String(i + 1)}`, colour: t.colour ?? colourOf(i), repId: t.repId ?? null, repName: null }));
+    return this.#dto(lg, assignment, k, metrics, info, { id: null, name: null, level, measure, tolerance, stats: null, createdAt: null, publishedAt: null });
   }
 
   async list(actor: Actor): Promise<TerritoryPlanList> {

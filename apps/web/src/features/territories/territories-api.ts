@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
-import type { DesignTerritoriesBody, MoveTerritoryAreasBody, SaveTerritoryPlanBody, TerritoryPlanDto, TerritoryPlanList } from '../../api/types.ts';
+import type { DesignTerritoriesBody, EvaluateTerritoryPlanBody, MoveTerritoryAreasBody, SaveTerritoryPlanBody, TerritoryPlanDto, TerritoryPlanList } from '../../api/types.ts';
 import { api } from '../../api/client.ts';
 
 export interface AreaProperties {
@@ -22,6 +22,9 @@ export const useTerritoryAreas = () =>
   useQuery({ queryKey: keys.areas, queryFn: ({ signal }) => api<AreaCollection>('/territories/areas?level=departement', { signal }), staleTime: 60_000 });
 
 export const useDesignTerritories = () => useMutation({ mutationFn: (body: DesignTerritoriesBody) => api<TerritoryPlanDto>('/territories/design', { method: 'POST', body }) });
+
+/** Metrics of a hand-edited plan that is not saved. */
+export const useEvaluatePlan = () => useMutation({ mutationFn: (body: EvaluateTerritoryPlanBody) => api<TerritoryPlanDto>('/territories/evaluate', { method: 'POST', body }) });
 
 export const useTerritoryPlans = () => useQuery({ queryKey: keys.plans, queryFn: ({ signal }) => api<TerritoryPlanList>('/territories/plans', { signal }) });
 

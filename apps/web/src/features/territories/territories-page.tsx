@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import type { TerritoryMeasure, TerritoryPlanDto } from '../../api/types.ts';
 import { useAttribution, useBoundaries } from '../map/geo-api.ts';
 import { useUsers } from '../users/users-api.ts';
@@ -8,7 +8,7 @@ import { usePageTitle } from '../../ui/use-page-title.ts';
 import { balanceOf, formatPercent, moveArea, type BalanceArea } from './balance.ts';
 import { BalanceChart } from './balance-chart.tsx';
 import { TerritoriesMap } from './territories-map.tsx';
-import { useDeletePlan, useDesignTerritories, useLoadPlan, useMovePlanAreas, useSavePlan, useTerritoryAreas, useTerritoryPlans } from './territories-api.ts';
+import { useDeletePlan, useDesignTerritories, useEvaluatePlan, useLoadPlan, useMovePlanAreas, useSavePlan, useTerritoryAreas, useTerritoryPlans } from './territories-api.ts';
 
 interface EditableArea extends BalanceArea {
   readonly name: string;
@@ -42,6 +42,9 @@ export const TerritoriesPage = () => {
   const load = useLoadPlan();
   const move = useMovePlanAreas();
   const remove = useDeletePlan();
+  const evaluate = useEvaluatePlan();
+  /** Only the answer to the latest hand move is shown. */
+  const evaluation = useRef(0);
 
   const [byReps, setByReps] = useState(false);
   const [k, setK] = useState(8);
@@ -57,6 +60,7 @@ export const TerritoriesPage = () => {
 
   const reps = (users.data?.items ?? []).filter((u) => u.active && (u.role === 'rep' || u.role === 'technician'));
   const show = (p: TerritoryPlanDto, message: string | null): void => {
+    evaluation.current++;
     setPlan(p);
     setAreas(p.areas.map((a) => ({ code: a.code, name: a.name, load: a.load, territory: a.territory })));
     setDirty(false);
@@ -89,13 +93,32 @@ export const TerritoriesPage = () => {
   const moveTo = (territory: number): void => {
     if (!selectedArea || !plan || selectedArea.territory === territory) return;
     const code = selectedArea.code;
-    setAreas((list) => moveArea(list, code, territory));
+    const moved = moveArea(areas, code, territory);
+    // The balance is recomputed here at once; the server then adds cut edges and contiguity.
+    setAreas(moved);
     setSelected(null);
+    setDirty(true);
+    const seq = ++evaluation.current;
     if (plan.id) {
-      // A saved plan: the server stores the move and returns every metric (contiguity included).
-      move.mutate({ id: plan.id, body: { moves: [{ area: code, territory }] } }, { onSuccess: (p) => show(p, `${selectedArea.name} moved; plan saved`) });
+      // A saved plan: the server stores the move and returns every metric.
+      move.mutate({ id: plan.id, body: { moves: [{ area: code, territory }] } }, { onSuccess: (p) => seq === evaluation.current && show(p, `${selectedArea.name} moved; plan saved`) });
     } else {
-      setDirty(true);
+      evaluate.mutate(
+        {
+          level: plan.level,
+          measure: plan.measure,
+          tolerance: plan.tolerance,
+          assignment: Object.fromEntries(moved.map((a) => [a.code, a.territory])),
+          territories: plan.territories.map((t) => ({ name: t.name, colour: t.colour, repId: t.repId })),
+        },
+        {
+          onSuccess: (p) => {
+            if (seq !== evaluation.current) return;
+            setPlan({ ...p, territories: plan.territories.map((t, i) => ({ ...t, ...(p.territories[i] ?? {}), repName: t.repName })), stats: plan.stats });
+            setDirty(false);
+          },
+        },
+      );
     }
   };
 
@@ -173,7 +196,7 @@ export const TerritoriesPage = () => {
             {design.isPending ? <span className="inline-spinner" aria-hidden="true" /> : null}
             {design.isPending ? ' Designing…' : plan?.id ? 'Redesign near this plan' : 'Design'}
           </button>
-          <ErrorBanner error={design.error ?? save.error ?? move.error ?? load.error ?? remove.error ?? areasQuery.error} />
+          <ErrorBanner error={design.error ?? save.error ?? move.error ?? evaluate.error ?? load.error ?? remove.error ?? areasQuery.error} />
           {notice ? (
             <div className="banner banner-success" data-testid="territory-notice">
               {notice}
@@ -202,12 +225,12 @@ export const TerritoriesPage = () => {
                   </tr>
                   <tr>
                     <td>Cut edges</td>
-                    <td className="num">{dirty ? '— (on save)' : metrics.cutEdges}</td>
+                    <td className="num">{dirty ? '…' : metrics.cutEdges}</td>
                   </tr>
                   <tr>
                     <td>Contiguity violations</td>
                     <td className="num" data-testid="metric-contiguity">
-                      {dirty ? '— (on save)' : metrics.contiguityViolations}
+                      {dirty ? '…' : metrics.contiguityViolations}
                     </td>
                   </tr>
                   <tr>
