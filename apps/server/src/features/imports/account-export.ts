@@ -56,9 +56,16 @@ const cells = (a: AccountRecord, externalId: string | undefined, ownerEmail: str
   a.updatedAt.toISOString(),
 ];
 
+/**
+ * Text a spreadsheet would run as a formula (`=…`, `@…`, a tab or a carriage return first, or `+`/`-`
+ * followed by anything but a number or a phone number) gets a leading apostrophe (OWASP "CSV injection"); phone numbers such as
+ * `+33 6…` and negative numbers stay as they are.
+ */
+export const neutraliseFormula = (text: string): string => (/^[=@\t\r]/.test(text) || (/^[+-]/.test(text) && !/^[+-][\d\s().-]*$/.test(text)) ? `'${text}` : text);
+
 const csvCell = (value: Cell): string => {
   if (value === null) return '';
-  const text = String(value);
+  const text = typeof value === 'string' ? neutraliseFormula(value) : String(value);
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 };
 
