@@ -87,5 +87,19 @@ describe('territories in Chromium', () => {
     await page.getByTestId('territory-plan-item').filter({ hasText: 'Eight regions' }).waitFor();
     await waitForMapIdle(page);
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'territories.png') });
+
+    // Lock the moved area where it is, redesign near the saved plan: it stays in its territory.
+    const colourAt = () =>
+      page.evaluate(({ x, y }) => String(window.__geocrmMap?.queryRenderedFeatures([x, y], { layers: ['territory-fill'] })[0]?.properties['colour']), point);
+    const lockedColour = await colourAt();
+    await canvas.click({ position: { x: point.x, y: point.y } });
+    await page.getByTestId('territory-lock').click();
+    await page.getByTestId('territory-lock').filter({ hasText: 'Unlock' }).waitFor();
+    await page.getByTestId('territory-design').click();
+    await page.getByTestId('territory-notice').filter({ hasText: 'Designed' }).waitFor({ timeout: 60_000 });
+    await waitForMapIdle(page);
+    expect(await colourAt()).toBe(lockedColour);
+    await page.getByText('1 locked (dashed)').waitFor();
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'territories-locked.png') });
   }, 180_000);
 });

@@ -15,6 +15,8 @@ interface TerritoriesMapProps {
   /** area code → territory colour (areas not listed are drawn grey). */
   readonly colours: ReadonlyMap<string, string>;
   readonly selected: string | null;
+  /** Areas locked to their territory (drawn with a dashed outline). */
+  readonly locked: ReadonlySet<string>;
   readonly boundaries: Boundaries;
   readonly attribution: readonly AttributionItem[] | undefined;
   readonly onAreaClick: (code: string) => void;
@@ -24,11 +26,12 @@ const addLayers = (map: MapLibreMap): void => {
   map.addSource(SOURCE, { type: 'geojson', data: EMPTY });
   map.addLayer({ id: TERRITORY_FILL_LAYER, type: 'fill', source: SOURCE, paint: { 'fill-color': ['get', 'colour'], 'fill-opacity': 0.72 } });
   map.addLayer({ id: 'territory-line', type: 'line', source: SOURCE, paint: { 'line-color': '#ffffff', 'line-width': 0.8 } });
+  map.addLayer({ id: 'territory-locked', type: 'line', source: SOURCE, filter: ['==', ['get', 'locked'], true], paint: { 'line-color': '#1f2937', 'line-width': 1.6, 'line-dasharray': [2, 1.5] } });
   map.addLayer({ id: 'territory-selected', type: 'line', source: SOURCE, filter: ['==', ['get', 'selected'], true], paint: { 'line-color': '#111827', 'line-width': 3 } });
 };
 
 /** Départements coloured by territory; a click on one reports its code. */
-export const TerritoriesMap = ({ areas, colours, selected, boundaries, attribution, onAreaClick }: TerritoriesMapProps) => {
+export const TerritoriesMap = ({ areas, colours, selected, locked, boundaries, attribution, onAreaClick }: TerritoriesMapProps) => {
   const containerRef = useRef<HTMLDivElement>(null);
   const map = useBaseMap(containerRef, { boundaries, attribution, zoom: 4.9, center: [2.6, 46.5], onReady: addLayers });
   const clickRef = useRef(onAreaClick);
@@ -42,11 +45,11 @@ export const TerritoriesMap = ({ areas, colours, selected, boundaries, attributi
         (f): Feature<Polygon | MultiPolygon> => ({
           type: 'Feature',
           geometry: f.geometry,
-          properties: { ...f.properties, colour: colours.get(f.properties.code) ?? UNASSIGNED, selected: f.properties.code === selected },
+          properties: { ...f.properties, colour: colours.get(f.properties.code) ?? UNASSIGNED, selected: f.properties.code === selected, locked: locked.has(f.properties.code) },
         }),
       ),
     };
-  }, [areas, colours, selected]);
+  }, [areas, colours, selected, locked]);
 
   useEffect(() => {
     if (!map) return;

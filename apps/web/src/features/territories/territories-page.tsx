@@ -57,6 +57,9 @@ export const TerritoriesPage = () => {
   const [selected, setSelected] = useState<string | null>(null);
   const [name, setName] = useState('');
   const [notice, setNotice] = useState<string | null>(null);
+  /** Areas locked to a territory for the next design: code → territory. */
+  const [locked, setLocked] = useState<ReadonlyMap<string, number>>(new Map());
+  const lockedCodes = useMemo(() => new Set(locked.keys()), [locked]);
 
   const reps = (users.data?.items ?? []).filter((u) => u.active && (u.role === 'rep' || u.role === 'technician'));
   const show = (p: TerritoryPlanDto, message: string | null): void => {
@@ -84,6 +87,7 @@ export const TerritoriesPage = () => {
         measure,
         tolerance: tolerancePct / 100,
         ...(byReps ? { repIds: [...repIds] } : { k }),
+        ...(locked.size > 0 ? { locked: Object.fromEntries([...locked].filter(([, t]) => t < (byReps ? repIds.length : k))) } : {}),
         ...(plan?.id ? { currentPlanId: plan.id } : {}),
       },
       { onSuccess: (p) => show({ ...p, id: null, name: null }, designedIn(p)) },
@@ -94,6 +98,7 @@ export const TerritoriesPage = () => {
     if (!selectedArea || !plan || selectedArea.territory === territory) return;
     const code = selectedArea.code;
     const moved = moveArea(areas, code, territory);
+    if (locked.has(code)) setLocked((m) => new Map(m).set(code, territory));
     // The balance is recomputed here at once; the server then adds cut edges and contiguity.
     setAreas(moved);
     setSelected(null);
@@ -259,6 +264,22 @@ export const TerritoriesPage = () => {
                   <div className="small" style={{ marginBottom: 6 }}>
                     Move <strong>{selectedArea.name}</strong> ({selectedArea.code}) from {names[selectedArea.territory]} to:
                   </div>
+                  <button
+                    type="button"
+                    className="btn btn-ghost btn-small"
+                    style={{ marginBottom: 6 }}
+                    onClick={() =>
+                      setLocked((m) => {
+                        const next = new Map(m);
+                        if (next.has(selectedArea.code)) next.delete(selectedArea.code);
+                        else next.set(selectedArea.code, selectedArea.territory);
+                        return next;
+                      })
+                    }
+                    data-testid="territory-lock"
+                  >
+                    {locked.has(selectedArea.code) ? '🔓 Unlock' : `🔒 Lock in ${names[selectedArea.territory] ?? ''} for the next design`}
+                  </button>
                   <div style={{ display: 'flex', flexWrap: 'wrap', gap: 4 }}>
                     {names.map((n, t) => (
                       <button
@@ -277,7 +298,16 @@ export const TerritoriesPage = () => {
                 </div>
               ) : (
                 <p className="muted small" style={{ margin: 0 }}>
-                  Click a département on the map to move it to another territory.
+                  Click a département on the map to move it to another territory or to lock it.
+                  {locked.size > 0 ? (
+                    <>
+                      {' '}
+                      {locked.size} locked (dashed).{' '}
+                      <button type="button" className="btn btn-link" onClick={() => setLocked(new Map())}>
+                        Unlock all
+                      </button>
+                    </>
+                  ) : null}
                 </p>
               )}
               <div style={{ display: 'flex', gap: 6 }}>
@@ -325,6 +355,7 @@ export const TerritoriesPage = () => {
             areas={areasQuery.data}
             colours={colourByArea}
             selected={selected}
+            locked={lockedCodes}
             boundaries={boundaries}
             attribution={attribution.data?.items}
             onAreaClick={(code) => setSelected((s) => (s === code || !plan ? null : code))}
