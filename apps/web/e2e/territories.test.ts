@@ -81,10 +81,18 @@ describe('territories in Chromium', () => {
     await expect.poll(async () => (await page.getByTestId('metric-contiguity').textContent())?.trim()).toMatch(/^\d+$/);
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'territories-moved.png') });
 
+    // Give territory 1 a rep; the saved plan keeps it.
+    await page.getByTestId('territory-reps-assign').locator('summary').click();
+    const firstRep = page.getByTestId('territory-rep').first();
+    await firstRep.selectOption({ index: 1 });
+    const repId = await firstRep.inputValue();
+    expect(repId).not.toBe('');
     await page.getByTestId('territory-plan-name').fill('Eight regions');
     await page.getByTestId('territory-save').click();
     await page.getByTestId('territory-notice').filter({ hasText: 'Saved' }).waitFor();
     await page.getByTestId('territory-plan-item').filter({ hasText: 'Eight regions' }).waitFor();
+    expect(await page.getByTestId('territory-rep').first().inputValue()).toBe(repId);
+    await page.getByText('1 of 8 assigned').waitFor();
     await waitForMapIdle(page);
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'territories.png') });
 

@@ -214,6 +214,33 @@ export const TerritoriesPage = () => {
                 Balance · {measureLabel(plan.measure)} {plan.name ? `· ${plan.name}` : ''}
               </div>
               <BalanceChart balance={balance} names={names} colours={colours} tolerance={tolerance} {...(selectedArea ? { onPick: moveTo } : {})} />
+              <details data-testid="territory-reps-assign">
+                <summary className="small">Reps of the territories ({plan.territories.filter((t) => t.repId).length} of {plan.k} assigned)</summary>
+                <div style={{ display: 'grid', gridTemplateColumns: 'auto 1fr', gap: '4px 8px', alignItems: 'center', marginTop: 6 }}>
+                  {plan.territories.map((t, i) => (
+                    <label key={t.index} className="small" style={{ display: 'contents' }}>
+                      <span style={{ borderLeft: `6px solid ${t.colour}`, paddingLeft: 6 }}>{t.name}</span>
+                      <select
+                        className="input-small"
+                        value={t.repId ?? ''}
+                        onChange={(e) => {
+                          const rep = reps.find((u) => u.id === e.target.value);
+                          setPlan({ ...plan, territories: plan.territories.map((x, j) => (j === i ? { ...x, repId: rep?.id ?? null, repName: rep?.name ?? null } : x)) });
+                        }}
+                        data-testid="territory-rep"
+                      >
+                        <option value="">No rep</option>
+                        {reps.map((u) => (
+                          <option key={u.id} value={u.id}>
+                            {u.name}
+                          </option>
+                        ))}
+                      </select>
+                    </label>
+                  ))}
+                </div>
+                {plan.id ? <p className="muted small">Reps are saved with a new plan (Save as new).</p> : null}
+              </details>
               <table className="table small" data-testid="territory-metrics">
                 <tbody>
                   <tr>
