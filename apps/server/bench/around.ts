@@ -23,6 +23,8 @@ const { values } = parseArgs({ options: { accounts: { type: 'string', default: '
 const N = Number(values.accounts);
 const QUERIES = Number(values.queries);
 const BASE = Math.min(N, 200_000);
+/** Queries run before timing each case (caches, JIT). */
+const WARM_UP = 10;
 
 const quantile = (xs: readonly number[], q: number): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -110,13 +112,13 @@ for (const [name, make] of cases) {
   const times: number[] = [];
   let results = 0;
   let totals = 0;
-  for (let i = 0; i < QUERIES + 3; i++) {
+  for (let i = 0; i < QUERIES + WARM_UP; i++) {
     const request = make();
     const s = performance.now();
     const res = await app.inject({ ...request, headers: { cookie } });
     const ms = performance.now() - s;
     if (res.statusCode !== 200) throw new Error(`${name}: ${res.statusCode} ${res.body}`);
-    if (i < 3) continue; // warm-up
+    if (i < WARM_UP) continue;
     const body = res.json<{ items: unknown[]; total: number }>();
     times.push(ms);
     results += body.items.length;

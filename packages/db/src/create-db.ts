@@ -1,6 +1,7 @@
 import { existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { postgis } from '@electric-sql/pglite-postgis';
 import { Kysely, PostgresDialect } from 'kysely';
@@ -25,7 +26,9 @@ export type DbConfig =
   /** A throwaway in-memory PGlite, optionally loaded from a data-folder dump (tests). */
   | { readonly memory: true; readonly loadDataDir?: Blob };
 
-const extensions = { postgis, pg_trgm };
+/** The extensions every embedded database loads (the migrations create them). */
+export const PGLITE_EXTENSIONS = { postgis, pg_trgm, btree_gist };
+const extensions = PGLITE_EXTENSIONS;
 
 const createExtensions = async (pglite: PGlite): Promise<void> => {
   await pglite.exec('create extension if not exists postgis; create extension if not exists pg_trgm;');

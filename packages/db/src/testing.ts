@@ -3,11 +3,9 @@ import { existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { postgis } from '@electric-sql/pglite-postgis';
 import { Kysely } from 'kysely';
 import pg from 'pg';
-import { createDb, type DbHandle } from './create-db.ts';
+import { createDb, PGLITE_EXTENSIONS, type DbHandle } from './create-db.ts';
 import { migrateToLatest } from './migrate.ts';
 import { MIGRATION_NAMES } from './migrations/index.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
@@ -25,7 +23,7 @@ const pgliteTemplate = async (): Promise<Blob> => {
   const hash = hasher.digest('hex').slice(0, 12);
   const file = join(tmpdir(), `geocrm-pglite-template-${hash}.tar`);
   if (!existsSync(file)) {
-    const pglite = await PGlite.create({ extensions: { postgis, pg_trgm } });
+    const pglite = await PGlite.create({ extensions: PGLITE_EXTENSIONS });
     const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
     await migrateToLatest(db);
     const dump = await pglite.dumpDataDir('none');
