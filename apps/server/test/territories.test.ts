@@ -148,6 +148,19 @@ describe('territory design on départements', () => {
     const name = moved.territories[target]?.name ?? '';
     expect(moved.violations.some((v) => v.startsWith(name))).toBe(true);
 
+    const repUser = h.users.a.rep;
+    const renamed = await h.request(manager, {
+      method: 'PATCH',
+      url: `/api/v1/territories/plans/${id}`,
+      payload: { name: 'Plan eight', territories: [{ index: 0, name: 'North', repId: repUser.id }] },
+    });
+    expect(renamed.statusCode, renamed.body).toBe(200);
+    expect(renamed.json<TerritoryPlanDto>().name).toBe('Plan eight');
+    expect(renamed.json<TerritoryPlanDto>().territories[0]).toMatchObject({ name: 'North', repId: repUser.id, repName: 'rep a' });
+    const foreignRep = await h.request(manager, { method: 'PATCH', url: `/api/v1/territories/plans/${id}`, payload: { territories: [{ index: 1, repId: h.users.b.rep.id }] } });
+    expect(foreignRep.statusCode).toBe(400);
+    expect((await h.request(managerB, { method: 'PATCH', url: `/api/v1/territories/plans/${id}`, payload: { name: 'x' } })).statusCode).toBe(404);
+
     const get = await h.request(manager, { method: 'GET', url: `/api/v1/territories/plans/${id}` });
     expect(get.json<TerritoryPlanDto>().areas.find((a) => a.code === '75')?.territory).toBe(target);
     const listed = (await h.request(manager, { method: 'GET', url: '/api/v1/territories/plans' })).json<TerritoryPlanList>().items.find((p) => p.id === id);

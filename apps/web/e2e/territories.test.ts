@@ -93,6 +93,16 @@ describe('territories in Chromium', () => {
     await page.getByTestId('territory-plan-item').filter({ hasText: 'Eight regions' }).waitFor();
     expect(await page.getByTestId('territory-rep').first().inputValue()).toBe(repId);
     await page.getByText('1 of 8 assigned').waitFor();
+    // On a saved plan a rep change is stored at once: reopening the plan shows it.
+    const secondRep = page.getByTestId('territory-rep').nth(1);
+    const patched = page.waitForResponse((r) => r.request().method() === 'PATCH' && r.url().includes('/territories/plans/'));
+    await secondRep.selectOption({ index: 2 });
+    const secondId = await secondRep.inputValue();
+    await page.getByText('2 of 8 assigned').waitFor();
+    expect((await patched).status()).toBe(200);
+    await page.getByTestId('territory-plan-item').filter({ hasText: 'Eight regions' }).getByRole('button', { name: 'Open' }).click();
+    await page.getByTestId('territory-notice').filter({ hasText: 'Opened' }).waitFor();
+    expect(await page.getByTestId('territory-rep').nth(1).inputValue()).toBe(secondId);
     await waitForMapIdle(page);
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'territories.png') });
 

@@ -121,6 +121,29 @@ export type SaveTerritoryPlanBody = Static<typeof SaveTerritoryPlanBody>;
 export const EvaluateTerritoryPlanBody = Type.Omit(SaveTerritoryPlanBody, ['name']);
 export type EvaluateTerritoryPlanBody = Static<typeof EvaluateTerritoryPlanBody>;
 
+/** Rename a plan, rename / recolour its territories, give them reps. */
+export const UpdateTerritoryPlanBody = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    territories: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            index: TerritoryIndex,
+            name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+            colour: Type.Optional(Type.String({ pattern: '^#[0-9a-fA-F]{6}$' })),
+            repId: Type.Optional(Type.Union([Uuid, Type.Null()])),
+          },
+          strict,
+        ),
+        { maxItems: 1000 },
+      ),
+    ),
+  },
+  strict,
+);
+export type UpdateTerritoryPlanBody = Static<typeof UpdateTerritoryPlanBody>;
+
 export const MoveTerritoryAreasBody = Type.Object(
   { moves: Type.Array(Type.Object({ area: AreaCode, territory: TerritoryIndex }, strict), { minItems: 1, maxItems: 5000 }) },
   strict,

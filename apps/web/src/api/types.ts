@@ -39,4 +39,4 @@ export type {
   UserDto,
   UserList,
 } from '@geocrm/contracts';
-export type { DesignTerritoriesBody, EvaluateTerritoryPlanBody, MoveTerritoryAreasBody, SaveTerritoryPlanBody, TerritoryPlanDto, TerritoryPlanList, TerritoryPlanSummaryDto, TerritoryDto, TerritoryMeasure } from '@geocrm/contracts';
+export type { DesignTerritoriesBody, EvaluateTerritoryPlanBody, MoveTerritoryAreasBody, SaveTerritoryPlanBody, TerritoryPlanDto, TerritoryPlanList, TerritoryPlanSummaryDto, TerritoryDto, TerritoryMeasure, UpdateTerritoryPlanBody } from '@geocrm/contracts';

@@ -180,6 +180,31 @@ export class TerritoriesRepository {
     return changed;
   }
 
+  /** Renames the plan and changes its territories' name, colour or rep; returns false when the plan is not there. */
+  async update(
+    orgId: string,
+    id: string,
+    patch: { readonly name?: string; readonly territories?: readonly { readonly index: number; readonly name?: string; readonly colour?: string; readonly repUserId?: string | null }[] },
+  ): Promise<boolean> {
+    const r = await this.#db
+      .updateTable('territory_plans')
+      .set({ ...(patch.name === undefined ? {} : { name: patch.name }), updated_at: sql<Date>`date_trunc('milliseconds', now())` })
+      .where('org_id', '=', orgId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (r.numUpdatedRows === 0n) return false;
+    for (const t of patch.territories ?? []) {
+      const set = {
+        ...(t.name === undefined ? {} : { name: t.name }),
+        ...(t.colour === undefined ? {} : { colour: t.colour }),
+        ...(t.repUserId === undefined ? {} : { rep_user_id: t.repUserId }),
+      };
+      if (Object.keys(set).length === 0) continue;
+      await this.#db.updateTable('territories').set(set).where('org_id', '=', orgId).where('plan_id', '=', id).where('territory_index', '=', t.index).execute();
+    }
+    return true;
+  }
+
   async setMetrics(orgId: string, id: string, metrics: Record<string, unknown>): Promise<void> {
     await this.#db
       .updateTable('territory_plans')

@@ -12,6 +12,7 @@ import {
   TerritoryAreasQuery,
   TerritoryPlanDto,
   TerritoryPlanList,
+  UpdateTerritoryPlanBody,
 } from '@geocrm/contracts';
 import { actorOf } from '../../http/auth-context.ts';
 import type { TerritoriesService } from './territories.service.ts';
@@ -67,6 +68,11 @@ export const territoriesRoutes: FastifyPluginCallbackTypebox<{ territories: Terr
   app.get('/plans', { schema: { tags, summary: 'Saved plans, newest first (manager, admin)', response: { 200: TerritoryPlanList, ...errors } } }, async (request) => territories.list(actorOf(request)));
   app.get('/plans/:id', { schema: { tags, summary: 'One saved plan with its metrics on today’s accounts', params: IdParams, response: { 200: TerritoryPlanDto, ...errors } } }, async (request) =>
     territories.get(actorOf(request), request.params.id),
+  );
+  app.patch(
+    '/plans/:id',
+    { schema: { tags, summary: 'Rename a plan; rename, recolour or give reps to its territories', params: IdParams, body: UpdateTerritoryPlanBody, response: { 200: TerritoryPlanDto, ...errors } } },
+    async (request) => territories.update(actorOf(request), request.params.id, request.body),
   );
   app.patch(
     '/plans/:id/areas',

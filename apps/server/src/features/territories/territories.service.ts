@@ -9,6 +9,7 @@ import type {
   TerritoryPlanDto,
   TerritoryPlanList,
   TerritoryPlanMetrics,
+  UpdateTerritoryPlanBody,
 } from '@geocrm/contracts';
 import type { TerritoriesRepository, Transactor, UsersRepository } from '@geocrm/db';
 import { loadBoundaries } from '@geocrm/geo';
@@ -304,6 +305,29 @@ export class TerritoriesService {
       createdAt: saved.createdAt.toISOString(),
       publishedAt: saved.publishedAt?.toISOString() ?? null,
     });
+  }
+
+  /** Renames the plan, renames / recolours its territories, gives them reps. */
+  async update(actor: Actor, id: string, body: UpdateTerritoryPlanBody): Promise<TerritoryPlanDto> {
+    assertManager(actor, 'edit territory plans');
+    const saved = await this.#deps.territories.get(actor.orgId, id);
+    if (!saved) throw new AppError('NOT_FOUND', 'Territory plan not found');
+    for (const t of body.territories ?? []) {
+      if (t.index >= saved.k) throw new AppError('VALIDATION', `Territory ${String(t.index)} does not exist (the plan has ${String(saved.k)})`, { details: { field: 'territories' } });
+      if (t.repId && !(await this.#deps.users.get(actor.orgId, t.repId))) throw new AppError('VALIDATION', `Unknown rep ${t.repId}`, { details: { field: 'territories' } });
+    }
+    await this.#deps.transaction((repos) =>
+      repos.territories.update(actor.orgId, id, {
+        ...(body.name === undefined ? {} : { name: body.name }),
+        territories: (body.territories ?? []).map((t) => ({
+          index: t.index,
+          ...(t.name === undefined ? {} : { name: t.name }),
+          ...(t.colour === undefined ? {} : { colour: t.colour }),
+          ...(t.repId === undefined ? {} : { repUserId: t.repId }),
+        })),
+      }),
+    );
+    return this.get(actor, id);
   }
 
   /** Moves areas between the plan's territories by hand; metrics are recomputed, stored and returned. */

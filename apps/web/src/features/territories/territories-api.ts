@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
-import type { DesignTerritoriesBody, EvaluateTerritoryPlanBody, MoveTerritoryAreasBody, SaveTerritoryPlanBody, TerritoryPlanDto, TerritoryPlanList } from '../../api/types.ts';
+import type { DesignTerritoriesBody, EvaluateTerritoryPlanBody, MoveTerritoryAreasBody, SaveTerritoryPlanBody, TerritoryPlanDto, TerritoryPlanList, UpdateTerritoryPlanBody } from '../../api/types.ts';
 import { api } from '../../api/client.ts';
 
 export interface AreaProperties {
@@ -42,6 +42,14 @@ export const useMovePlanAreas = () => {
   const client = useQueryClient();
   return useMutation({
     mutationFn: ({ id, body }: { id: string; body: MoveTerritoryAreasBody }) => api<TerritoryPlanDto>(`/territories/plans/${encodeURIComponent(id)}/areas`, { method: 'PATCH', body }),
+    onSuccess: () => client.invalidateQueries({ queryKey: keys.plans }),
+  });
+};
+
+export const useUpdatePlan = () => {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, body }: { id: string; body: UpdateTerritoryPlanBody }) => api<TerritoryPlanDto>(`/territories/plans/${encodeURIComponent(id)}`, { method: 'PATCH', body }),
     onSuccess: () => client.invalidateQueries({ queryKey: keys.plans }),
   });
 };

@@ -8,7 +8,7 @@ import { usePageTitle } from '../../ui/use-page-title.ts';
 import { balanceOf, formatPercent, moveArea, type BalanceArea } from './balance.ts';
 import { BalanceChart } from './balance-chart.tsx';
 import { TerritoriesMap } from './territories-map.tsx';
-import { useDeletePlan, useDesignTerritories, useEvaluatePlan, useLoadPlan, useMovePlanAreas, useSavePlan, useTerritoryAreas, useTerritoryPlans } from './territories-api.ts';
+import { useDeletePlan, useDesignTerritories, useEvaluatePlan, useLoadPlan, useMovePlanAreas, useSavePlan, useTerritoryAreas, useTerritoryPlans, useUpdatePlan } from './territories-api.ts';
 
 interface EditableArea extends BalanceArea {
   readonly name: string;
@@ -43,6 +43,7 @@ export const TerritoriesPage = () => {
   const move = useMovePlanAreas();
   const remove = useDeletePlan();
   const evaluate = useEvaluatePlan();
+  const update = useUpdatePlan();
   /** Only the answer to the latest hand move is shown. */
   const evaluation = useRef(0);
 
@@ -201,7 +202,7 @@ export const TerritoriesPage = () => {
             {design.isPending ? <span className="inline-spinner" aria-hidden="true" /> : null}
             {design.isPending ? ' Designing…' : plan?.id ? 'Redesign near this plan' : 'Design'}
           </button>
-          <ErrorBanner error={design.error ?? save.error ?? move.error ?? evaluate.error ?? load.error ?? remove.error ?? areasQuery.error} />
+          <ErrorBanner error={design.error ?? save.error ?? move.error ?? evaluate.error ?? update.error ?? load.error ?? remove.error ?? areasQuery.error} />
           {notice ? (
             <div className="banner banner-success" data-testid="territory-notice">
               {notice}
@@ -226,6 +227,8 @@ export const TerritoriesPage = () => {
                         onChange={(e) => {
                           const rep = reps.find((u) => u.id === e.target.value);
                           setPlan({ ...plan, territories: plan.territories.map((x, j) => (j === i ? { ...x, repId: rep?.id ?? null, repName: rep?.name ?? null } : x)) });
+                          // A saved plan keeps the change at once; areas moved but not yet evaluated stay as they are.
+                          if (plan.id) update.mutate({ id: plan.id, body: { territories: [{ index: t.index, repId: rep?.id ?? null }] } });
                         }}
                         data-testid="territory-rep"
                       >
@@ -239,7 +242,6 @@ export const TerritoriesPage = () => {
                     </label>
                   ))}
                 </div>
-                {plan.id ? <p className="muted small">Reps are saved with a new plan (Save as new).</p> : null}
               </details>
               <table className="table small" data-testid="territory-metrics">
                 <tbody>
