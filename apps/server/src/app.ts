@@ -10,6 +10,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { AppError } from '@geocrm/domain';
 import { Health } from '@geocrm/contracts';
 import { createRepositories, createTransactor, type DbHandle } from '@geocrm/db';
+import { createMatrixProvider } from '@geocrm/geo';
 import type { Config } from './config.ts';
 import { registerErrorHandling } from './http/errors.ts';
 import { registerValidation } from './http/validation.ts';
@@ -37,7 +38,7 @@ import { territoriesRoutes } from './features/territories/territories.routes.ts'
 
 export interface AppDeps {
   readonly handle: DbHandle;
-  readonly config: Pick<Config, 'cookieSecure' | 'sessionDays' | 'loginRateLimit' | 'logLevel' | 'webDist'> & Partial<Pick<Config, 'dataDir' | 'geocoder'>>;
+  readonly config: Pick<Config, 'cookieSecure' | 'sessionDays' | 'loginRateLimit' | 'logLevel' | 'webDist'> & Partial<Pick<Config, 'dataDir' | 'geocoder' | 'matrix'>>;
   /** Pass false to silence request logs (tests). */
   readonly logger?: boolean;
 }
@@ -83,7 +84,7 @@ export const buildApp = async ({ handle, config, logger = true }: AppDeps): Prom
     embeddedOnly: async (orgId) => geocoding.providers.length === 1 && !(await repos.addressPoints.hasPoints(orgId)),
     dataDir: config.dataDir,
   });
-  const tours = createToursFeature({ repos, transaction });
+  const tours = createToursFeature({ repos, transaction, ...(config.matrix ? { matrix: createMatrixProvider(config.matrix) } : {}) });
   const territories = new TerritoriesService({ territories: repos.territories, users: repos.users, transaction });
 
   await app.register(swagger, {

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { AppError } from '@geocrm/domain';
-import { geocoderConfigFromEnv, type GeocoderConfig } from '@geocrm/geo';
+import { geocoderConfigFromEnv, matrixProviderConfigFromEnv, type GeocoderConfig, type MatrixProviderConfig } from '@geocrm/geo';
 
 /** Everything the server reads from the environment. The only reader of `process.env`. */
 export interface Config {
@@ -20,6 +20,8 @@ export interface Config {
   readonly webDist: string;
   /** GEOCODER (embedded | nominatim | photon | ban | pelias) and its GEOCODER_* settings. */
   readonly geocoder: GeocoderConfig;
+  /** MATRIX_PROVIDER (estimated | osrm | valhalla) and OSRM_* / VALHALLA_* / MATRIX_*: travel times for tours. */
+  readonly matrix: MatrixProviderConfig;
 }
 
 const int = (env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number => {
@@ -52,4 +54,5 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env, cwd = process.c
   seedDemo: bool(env, 'SEED_DEMO', true),
   webDist: resolve(import.meta.dirname, '../../web/dist'),
   geocoder: geocoderConfigFromEnv(env),
+  matrix: matrixProviderConfigFromEnv(env),
 });
