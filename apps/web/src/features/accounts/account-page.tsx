@@ -40,6 +40,8 @@ const AccountDetail = ({ account }: { account: AccountDetailDto }) => {
   const initial = useMemo(() => formFromAccount(account), [account]);
   // After one of our own saves the forms restart from what the server stored.
   const [formVersion, setFormVersion] = useState(0);
+  // The version of the form that was just saved: its note shows until the next edit or save.
+  const [savedVersion, setSavedVersion] = useState(-1);
   const [hoursVersion, setHoursVersion] = useState(0);
   const canDelete = session.user.role === 'manager' || session.user.role === 'admin';
   // Field roles edit only the accounts they own (the server enforces it; the page says so up front).
@@ -108,10 +110,17 @@ const AccountDetail = ({ account }: { account: AccountDetailDto }) => {
               submitLabel="Save changes"
               pending={update.isPending}
               error={update.error}
-              saved={update.isSuccess}
+              saved={savedVersion === formVersion}
               onSubmit={(values) => {
                 const body = updateBody(initial, values);
-                if (Object.keys(body).length > 0) update.mutate(body, { onSuccess: () => setFormVersion((v) => v + 1) });
+                if (Object.keys(body).length > 0) {
+                  update.mutate(body, {
+                    onSuccess: () => {
+                      setSavedVersion(formVersion + 1);
+                      setFormVersion(formVersion + 1);
+                    },
+                  });
+                }
               }}
             />
           </section>
