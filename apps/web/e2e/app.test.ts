@@ -93,7 +93,7 @@ describe('web app in Chromium', () => {
     const patch = await saved;
     expect(patch.status()).toBe(200);
     try {
-      await page.getByTestId('account-saved').waitFor({ timeout: 15_000 });
+      await page.getByTestId('account-saved').waitFor({ timeout: 60_000 });
     } catch (e) {
       await page.screenshot({ path: join(SCREENSHOT_DIR, 'account-save-failure.png'), fullPage: true });
       const info = await page.evaluate(() => ({
