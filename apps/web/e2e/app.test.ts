@@ -1,20 +1,11 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, ensureBuilt, launchBrowser, MANAGER_EMAIL, openPage, SCREENSHOT_DIR, startServer, submitLogin, type RunningServer } from './harness.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD, MANAGER_EMAIL, SCREENSHOT_DIR, submitLogin, useBrowserSession } from './harness.ts';
 
 type MapRow = [id: string, name: string, kind: string, status: string, lng: number, lat: number];
 
-let server: RunningServer | undefined;
-let browser: Browser | undefined;
-
-const baseUrl = () => {
-  if (!server) throw new Error('server not started');
-  return server.baseUrl;
-};
-
-const newPage = (): Promise<Page> => openPage(browser);
+const { baseUrl, newPage } = useBrowserSession();
 
 const login = (page: Page, email: string, password: string) => submitLogin(page, baseUrl(), email, password);
 
@@ -28,19 +19,6 @@ const waitForMapIdle = (page: Page) =>
     undefined,
     { timeout: 60_000, polling: 250 },
   );
-
-beforeAll(async () => {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  // Fail loudly (not skip) when Chromium is missing: CI installs it.
-  browser = await launchBrowser();
-  await ensureBuilt();
-  server = await startServer();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
 
 describe('web app in Chromium', () => {
   it('sends a signed-out visitor to the login page and shows a failed login', async () => {

@@ -1,18 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, ensureBuilt, launchBrowser, MANAGER_EMAIL, openPage, SCREENSHOT_DIR, startServer, submitLogin, type RunningServer } from './harness.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD, MANAGER_EMAIL, SCREENSHOT_DIR, submitLogin, useBrowserSession } from './harness.ts';
 
-let server: RunningServer | undefined;
-let browser: Browser | undefined;
-
-const baseUrl = () => {
-  if (!server) throw new Error('server not started');
-  return server.baseUrl;
-};
-
-const newPage = (): Promise<Page> => openPage(browser);
+const { baseUrl, newPage } = useBrowserSession();
 
 const login = async (page: Page, email = MANAGER_EMAIL) => {
   await submitLogin(page, baseUrl(), email, DEMO_PASSWORD);
@@ -37,18 +28,6 @@ const shownDistances = async (page: Page): Promise<number[]> =>
     const n = Number(value.replace(/,/g, ''));
     return unit === 'km' ? n * 1000 : n;
   });
-
-beforeAll(async () => {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  browser = await launchBrowser();
-  await ensureBuilt();
-  server = await startServer();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
 
 describe('nearby in Chromium', () => {
   it('finds the accounts around a town, nearest first, by distance and by driving time, on the map', async () => {

@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 export const WEB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const REPO_DIR = resolve(WEB_DIR, '../..');
@@ -132,9 +133,13 @@ export const launchBrowser = async (): Promise<Browser> => {
 };
 
 /** A fresh browser context at the size the screenshots are taken at. */
-export const openPage = async (browser: Browser | undefined): Promise<Page> => {
+export const openPage = async (browser: Browser | undefined, options: { height?: number; acceptDownloads?: boolean } = {}): Promise<Page> => {
   if (!browser) throw new Error('browser not started');
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, deviceScaleFactor: 1 });
+  const context = await browser.newContext({
+    viewport: { width: 1400, height: options.height ?? 900 },
+    deviceScaleFactor: 1,
+    ...(options.acceptDownloads ? { acceptDownloads: true } : {}),
+  });
   const page = await context.newPage();
   page.setDefaultTimeout(30_000);
   return page;
@@ -146,4 +151,30 @@ export const submitLogin = async (page: Page, baseUrl: string, email: string, pa
   await page.getByTestId('login-email').fill(email);
   await page.getByTestId('login-password').fill(password);
   await page.getByTestId('login-submit').click();
+};
+
+/**
+ * The browser and the GeoCRM server of one test file: built, launched and started before its tests,
+ * closed after. Fails loudly (never skips) when Chromium is missing: CI installs it.
+ */
+export const useBrowserSession = (): { baseUrl: () => string; newPage: (options?: { height?: number; acceptDownloads?: boolean }) => Promise<Page> } => {
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    browser = await launchBrowser();
+    await ensureBuilt();
+    server = await startServer();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+  return {
+    baseUrl: () => {
+      if (!server) throw new Error('server not started');
+      return server.baseUrl;
+    },
+    newPage: (options) => openPage(browser, options),
+  };
 };

@@ -1,24 +1,10 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, ensureBuilt, launchBrowser, MANAGER_EMAIL, SCREENSHOT_DIR, startServer, type RunningServer } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD, MANAGER_EMAIL, SCREENSHOT_DIR, useBrowserSession } from './harness.ts';
 
-let server: RunningServer | undefined;
-let browser: Browser | undefined;
-
-const baseUrl = () => {
-  if (!server) throw new Error('server not started');
-  return server.baseUrl;
-};
-
-const newPage = async (): Promise<Page> => {
-  if (!browser) throw new Error('browser not started');
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, deviceScaleFactor: 1, acceptDownloads: true });
-  const page = await context.newPage();
-  page.setDefaultTimeout(30_000);
-  return page;
-};
+const session = useBrowserSession();
+const baseUrl = session.baseUrl;
+const newPage = () => session.newPage({ height: 1000, acceptDownloads: true });
 
 /** A CSV as French Excel saves it: Windows-1252, semicolons, CRLF (every character here is in Latin-1). */
 const frenchExcelCsv = (): Buffer =>
@@ -31,18 +17,6 @@ const frenchExcelCsv = (): Buffer =>
     ].join('\r\n') + '\r\n',
     'latin1',
   );
-
-beforeAll(async () => {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  browser = await launchBrowser();
-  await ensureBuilt();
-  server = await startServer();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
 
 describe('account import in Chromium', () => {
   it('imports a Windows-1252 CSV with semicolons and a bad row, shows the report, exports the list', async () => {

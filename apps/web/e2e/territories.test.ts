@@ -1,16 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, ensureBuilt, launchBrowser, MANAGER_EMAIL, openPage, SCREENSHOT_DIR, startServer, submitLogin, type RunningServer } from './harness.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD, MANAGER_EMAIL, SCREENSHOT_DIR, submitLogin, useBrowserSession } from './harness.ts';
 
-let server: RunningServer | undefined;
-let browser: Browser | undefined;
-
-const baseUrl = () => {
-  if (!server) throw new Error('server not started');
-  return server.baseUrl;
-};
+const { baseUrl, newPage } = useBrowserSession();
 
 /** The map has its territory areas coloured and is not moving. */
 const waitForMapIdle = (page: Page) =>
@@ -31,21 +24,9 @@ const renderedColours = (page: Page) =>
     return [...new Set(features.map((f) => String(f.properties['colour'])))];
   });
 
-beforeAll(async () => {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  browser = await launchBrowser();
-  await ensureBuilt();
-  server = await startServer();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
 describe('territories in Chromium', () => {
   it('designs 8 territories on départements, shows the balance and the coloured map, moves an area, saves the plan', async () => {
-    const page = await openPage(browser);
+    const page = await newPage();
     await submitLogin(page, baseUrl(), MANAGER_EMAIL, DEMO_PASSWORD);
     await page.waitForURL(/\/accounts/);
     await page.getByTestId('nav-territories').click();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { corridorBoxes } from '../src/repositories/accounts.repository.ts';
+import { corridorBoxes } from '../src/repositories/corridor-boxes.ts';
 
 const inBox = ([x, y]: [number, number], [a, b, c, d]: [number, number, number, number]) => x >= a && x <= c && y >= b && y <= d;
 
