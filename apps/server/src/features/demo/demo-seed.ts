@@ -2,10 +2,13 @@ import type { Kysely } from 'kysely';
 import { createRepositories, type Database } from '@geocrm/db';
 import { loadFrenchCommunes } from '@geocrm/geo';
 import { hashPassword } from '../auth/password.ts';
+import { todayIn } from '../tours/time.ts';
 import { DEMO_DOMAIN, generateDemoData, type DemoPlace } from './demo-data.ts';
+import { DEMO_VISIT_TYPES, demoProfiles, generateDemoVisits } from './demo-visits.ts';
 
 export const DEMO_PASSWORD = 'demo-password';
 export const DEMO_ORG_NAME = 'Durand Équipements (démo)';
+const DEMO_TIME_ZONE = 'Europe/Paris';
 
 /** Metropolitan French communes with a point; Paris, Lyon and Marseille by arrondissement. */
 export const demoPlaces = (): DemoPlace[] => {
@@ -30,7 +33,7 @@ export const seedDemo = async (db: Kysely<Database>): Promise<{ adminEmail: stri
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   await db.transaction().execute(async (trx) => {
     const repos = createRepositories(trx);
-    const org = await repos.orgs.create(DEMO_ORG_NAME, 'Europe/Paris');
+    const org = await repos.orgs.create(DEMO_ORG_NAME, DEMO_TIME_ZONE);
     const userIds = new Map<string, string>();
     for (const u of data.users) {
       const user = await repos.users.insert({ orgId: org.id, email: u.email, name: u.name, role: u.role, passwordHash, ...(u.home ? { home: u.home } : {}) });
@@ -50,6 +53,32 @@ export const seedDemo = async (db: Kysely<Database>): Promise<{ adminEmail: stri
       org.id,
       data.accounts.flatMap((a, i) => a.contacts.map((c) => ({ ...c, accountId: ids[i] ?? '' }))),
     );
+    // Tours: visit types, the field people's profiles (their homes are on the users) and two weeks of open visits.
+    const typeIds = new Map<string, string>();
+    for (const t of DEMO_VISIT_TYPES) {
+      const row = await repos.tours.insertVisitType(org.id, { name: t.name, durationMinutes: t.durationMinutes, requiredSkills: t.requiredSkills, defaultPriority: t.defaultPriority });
+      typeIds.set(t.key, row.id);
+    }
+    for (const { userKey, ...profile } of demoProfiles(data)) {
+      const userId = userIds.get(userKey);
+      if (userId) await repos.tours.upsertProfile(org.id, userId, profile);
+    }
+    const managerId = userIds.get('manager') ?? '';
+    for (const v of generateDemoVisits(data, todayIn(DEMO_TIME_ZONE), DEMO_TIME_ZONE)) {
+      await repos.tours.insertVisit(org.id, {
+        accountId: ids[v.accountIndex] ?? '',
+        visitTypeId: typeIds.get(v.type) ?? '',
+        assignedUserId: userIds.get(v.userKey) ?? null,
+        appointmentAt: v.appointmentAt === null ? null : new Date(v.appointmentAt * 1000),
+        windowFrom: v.window?.from ?? null,
+        windowTo: v.window?.to ?? null,
+        timeFrom: v.timeOfDay?.from ?? null,
+        timeTo: v.timeOfDay?.to ?? null,
+        priority: v.priority,
+        notes: v.notes,
+        createdBy: managerId,
+      });
+    }
   });
   return { adminEmail: `admin@${DEMO_DOMAIN}`, managerEmail: `manager@${DEMO_DOMAIN}`, repEmail: `rep01@${DEMO_DOMAIN}` };
 };
