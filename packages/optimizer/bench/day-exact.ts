@@ -1,8 +1,8 @@
 /**
  * Exact optimum of a one-rep day with at most one break (bench only): label-setting DP over
  * (visited set, last visit, break taken) with Pareto labels (cost, finish time). The break is
- * taken between two stops (after the work at one stop, before driving to the next), like the
- * solver's schedule simulation. Objective: served priority, then served visits, then cost.
+ * taken between two stops, before driving to the next or on arrival there (before the visit
+ * starts, or before the shift ends at home), like the solver's schedule simulation. Objective: served priority, then served visits, then cost.
  * Practical up to about 14 visits.
  */
 import type { Problem } from '../src/types.ts';
@@ -74,6 +74,11 @@ export const solveDayExact = (p: Problem): DayOptimum => {
           const s2 = startAt(j, e + dur(from, lj));
           if (s2 !== Infinity) add(key + 1, c, s2 + (service[j] ?? 0));
         }
+        const e2 = breakEnd(time + dur(from, lj));
+        if (e2 !== Infinity) {
+          const s3 = startAt(j, e2);
+          if (s3 !== Infinity) add(key + 1, c, s3 + (service[j] ?? 0));
+        }
       }
     }
   };
@@ -98,8 +103,8 @@ export const solveDayExact = (p: Problem): DayOptimum => {
           const time = list[k + 1] ?? 0;
           extend(mask, last, b, cost, time);
           const back = dur(loc[last] ?? 0, home1);
-          const tEnd = b === 0 && hasBreak ? breakEnd(time) : time;
-          if (tEnd + back > we + 1e-9) continue;
+          const tEnd = b === 0 && hasBreak ? Math.min(breakEnd(time) + back, breakEnd(time + back)) : time + back;
+          if (tEnd > we + 1e-9) continue;
           const total = cost + back;
           if (pr > best.priority || (pr === best.priority && (served > best.served || (served === best.served && total < best.cost - 1e-9)))) {
             best = { priority: pr, served, cost: total, mask };

@@ -269,12 +269,6 @@ export interface SimStep {
   distBefore: number;
 }
 
-/**
- * Full schedule of a job sequence on a slot, with breaks placed greedily: a break is taken
- * as soon as it costs no delay (it fits in a wait) or when it could not be taken after the
- * next visit. Returns false when infeasible. When `out` is given the steps are appended.
- * `startOverride` replaces the slot's start location (overnight stays).
- */
 /** Simulator state before leg k (after the work at position k): for resuming a simulation. */
 export interface SimState {
   readonly t: Float64Array;
@@ -292,6 +286,78 @@ export const newSimState = (size: number): SimState => ({
   dist: new Float64Array(size),
 });
 
+/** What `legBreaks` leaves besides the arrival: the breaks still pending, and whether one was taken on arrival. */
+export const LEG = { pending: 0, atDest: false };
+
+/**
+ * The breaks of one leg (from work ending at `t` to job `j`, or to the route's end when j < 0,
+ * `tt` seconds of driving, `wNext` = setup + service of j), placed greedily: a break is taken as
+ * soon as it costs no delay — before driving, or on arrival while waiting for the visit to open —
+ * or when it could not wait until after the visit; otherwise where it delays least. Returns the
+ * arrival (after a break taken on arrival) or Infinity when a break can no longer be taken or the
+ * visit be reached; `LEG` holds the breaks still pending. Shared by `simulate` and the selection DP.
+ */
+export const legBreaks = (md: Model, slot: SlotModel, t: number, pending: number, tt: number, j: number, wNext: number, out?: SimStep[], loc = -1, dd = 0): number => {
+  const breaks = slot.breaks;
+  const isEnd = j < 0;
+  let legT = tt;
+  LEG.atDest = false;
+  const twEnd = slot.twEnd + 1e-9;
+  while (pending < breaks.length) {
+    const b = breaks[pending];
+    if (b === undefined) break;
+    const bsA = breakEarliest(b, t);
+    if (bsA === Infinity) return Infinity;
+    const xN = t + legT;
+    const sNone = isEnd ? (xN > twEnd ? Infinity : xN) : earliestStart(md, j, xN);
+    // no delay: before the drive (A), or on arrival while waiting (B)
+    let atDest = false;
+    let take = sNone !== Infinity && bsA + b.service + legT <= sNone + 1e-9;
+    let bs = bsA;
+    if (!take && legT > 0 && sNone !== Infinity && sNone - xN >= b.service - 1e-9) {
+      const bsB = breakEarliest(b, xN);
+      if (bsB !== Infinity && bsB + b.service <= sNone + 1e-9) {
+        take = true;
+        atDest = true;
+        bs = bsB;
+      }
+    }
+    if (!take) {
+      // it delays the visit: wait until after it if the break can, else take it where it delays least
+      if (!isEnd && sNone !== Infinity && breakEarliest(b, sNone + wNext) !== Infinity) break;
+      const xA = bsA + b.service + legT;
+      const sA = isEnd ? (xA > twEnd ? Infinity : xA) : earliestStart(md, j, xA);
+      const bsB = legT > 0 ? breakEarliest(b, xN) : Infinity;
+      const xB = bsB + b.service;
+      const sB = bsB === Infinity ? Infinity : isEnd ? (xB > twEnd ? Infinity : xB) : earliestStart(md, j, xB);
+      if (sA === Infinity && sB === Infinity) return Infinity;
+      if (sB < sA) {
+        atDest = true;
+        bs = bsB;
+      }
+    }
+    if (atDest) {
+      out?.push({ kind: 'break', ref: b.index, location: loc, arrival: xN, start: bs, setup: 0, service: b.service, travelBefore: legT, distBefore: dd });
+      legT = 0;
+      LEG.atDest = true;
+    } else {
+      out?.push({ kind: 'break', ref: b.index, location: -1, arrival: t, start: bs, setup: 0, service: b.service, travelBefore: 0, distBefore: 0 });
+    }
+    t = bs + b.service;
+    pending++;
+  }
+  LEG.pending = pending;
+  return t + legT;
+};
+
+/**
+ * Full schedule of a job sequence on a slot, with breaks placed greedily: a break is taken
+ * as soon as it costs no delay (it fits in a wait, before driving or on arrival at the next
+ * visit) or when it could not be taken after the next visit. Returns false when infeasible.
+ * When `out` is given the steps are appended (a break taken on arrival carries the leg's
+ * travel and its location; the visit's arrival is then the end of the break).
+ * `startOverride` replaces the slot's start location (overnight stays).
+ */
 export const simulate = (
   md: Model,
   slot: SlotModel,
@@ -317,7 +383,6 @@ export const simulate = (
   out?.push({ kind: 'start', ref: -1, location: startLoc, arrival: t, start: t, setup: 0, service: 0, travelBefore: 0, distBefore: 0 });
   let prevLoc = startLoc;
   let pending = 0;
-  const breaks = slot.breaks;
   let travelSum = 0;
   let distSum = 0;
   let k0 = 0;
@@ -342,41 +407,28 @@ export const simulate = (
     const l = isEnd ? endLoc : (md.loc[j] ?? 0);
     const tt = travel(slot.dur, m, prevLoc, l);
     const dd = travel(slot.dist, m, prevLoc, l);
-    while (pending < breaks.length && len > 0) {
-      const b = breaks[pending];
-      if (b === undefined) break;
-      const bs = breakEarliest(b, t);
-      if (bs === Infinity) return false;
-      let takeNow = isEnd;
-      if (!takeNow) {
-        const arr = t + tt;
-        const sNext = earliestStart(md, j, arr);
-        if (sNext === Infinity) {
-          takeNow = true;
-        } else {
-          const wNext = (md.service[j] ?? 0) + (prevLoc !== l ? (md.setup[j] ?? 0) : 0);
-          const canDefer = breakEarliest(b, sNext + wNext) !== Infinity;
-          const fits = bs + b.service + tt <= sNext;
-          takeNow = fits || !canDefer;
-        }
-      }
-      if (!takeNow) break;
-      out?.push({ kind: 'break', ref: b.index, location: -1, arrival: t, start: bs, setup: 0, service: b.service, travelBefore: 0, distBefore: 0 });
-      t = bs + b.service;
-      pending++;
+    let arr = t + tt;
+    let atDest = false;
+    if (len > 0 && pending < slot.breaks.length) {
+      const wNext = isEnd ? 0 : (md.service[j] ?? 0) + (prevLoc !== l ? (md.setup[j] ?? 0) : 0);
+      arr = legBreaks(md, slot, t, pending, tt, j, wNext, out, l, dd);
+      if (arr === Infinity) return false;
+      pending = LEG.pending;
+      atDest = LEG.atDest;
     }
-    const arr = t + tt;
     travelSum += tt;
     distSum += dd;
+    const tb = atDest ? 0 : tt;
+    const db = atDest ? 0 : dd;
     if (isEnd) {
       if (arr > slot.twEnd + 1e-9) return false;
-      out?.push({ kind: 'end', ref: -1, location: l, arrival: arr, start: arr, setup: 0, service: 0, travelBefore: tt, distBefore: dd });
+      out?.push({ kind: 'end', ref: -1, location: l, arrival: arr, start: arr, setup: 0, service: 0, travelBefore: tb, distBefore: db });
     } else {
       const s = earliestStart(md, j, arr);
       if (s === Infinity) return false;
       const setup = prevLoc !== l ? (md.setup[j] ?? 0) : 0;
       const service = md.service[j] ?? 0;
-      out?.push({ kind: 'job', ref: j, location: l, arrival: arr, start: s, setup, service, travelBefore: tt, distBefore: dd });
+      out?.push({ kind: 'job', ref: j, location: l, arrival: arr, start: s, setup, service, travelBefore: tb, distBefore: db });
       t = s + setup + service;
       prevLoc = l;
     }

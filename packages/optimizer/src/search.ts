@@ -35,6 +35,8 @@ export class Search {
   /** Jobs no slot accepts (skills, pinning): never inserted. */
   readonly servable: Uint8Array;
   interrupted = false;
+  /** Jobs the construction skipped because the search was stopped (never tried): 1 = untried. */
+  readonly untried: Uint8Array;
   /** Checked during construction and local search on large instances (time limit / abort). */
   stop: () => boolean = () => false;
   private stopCheck = 0;
@@ -66,6 +68,7 @@ export class Search {
     });
     this.routeOf = new Int32Array(md.n).fill(-1);
     this.servable = new Uint8Array(md.n);
+    this.untried = new Uint8Array(md.n);
     for (let i = 0; i < md.n; i++) {
       for (let r = 0; r < this.R; r++) {
         if (md.compat[i * this.R + r] === 1) {
@@ -394,6 +397,7 @@ export class Search {
     for (const j of jobs) {
       if (blink === 0 && this.interrupted) {
         this.unassigned.push(j);
+        this.untried[j] = 1;
         continue;
       }
       if (blink === 0) this.shouldStopNow();

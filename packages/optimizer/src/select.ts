@@ -1,5 +1,5 @@
-import { breakEarliest, earliestStart, type Model, type SlotModel } from './model.ts';
-import { travel } from './route.ts';
+import { earliestStart, type Model, type SlotModel } from './model.ts';
+import { LEG, legBreaks, travel } from './route.ts';
 
 /** Value of a route for the lexicographic objective: served priority, served jobs, cost. */
 export interface SelectionValue {
@@ -167,31 +167,14 @@ export class SubsequenceSelector {
         for (let q = a; q < b; q++) {
           const prevLoc = i < 0 ? startLoc : (md.loc[seq[i] ?? 0] ?? 0);
           const tt = travel(slot.dur, m, prevLoc, l);
-          let t = this.t[q] ?? 0;
           let pend = this.pend[q] ?? 0;
-          let ok = true;
-          while (pend < nb) {
-            const br = breaks[pend];
-            if (br === undefined) break;
-            const bs = breakEarliest(br, t);
-            if (bs === Infinity) {
-              ok = false;
-              break;
-            }
-            let takeNow: boolean;
-            const sNext = earliestStart(md, j, t + tt);
-            if (sNext === Infinity) takeNow = true;
-            else {
-              const wNext = service + (prevLoc !== l ? setupJ : 0);
-              const canDefer = breakEarliest(br, sNext + wNext) !== Infinity;
-              takeNow = bs + br.service + tt <= sNext || !canDefer;
-            }
-            if (!takeNow) break;
-            t = bs + br.service;
-            pend++;
+          let arr = (this.t[q] ?? 0) + tt;
+          if (pend < nb) {
+            arr = legBreaks(md, slot, this.t[q] ?? 0, pend, tt, j, service + (prevLoc !== l ? setupJ : 0));
+            if (arr === Infinity) continue;
+            pend = LEG.pending;
           }
-          if (!ok) continue;
-          const s = earliestStart(md, j, t + tt);
+          const s = earliestStart(md, j, arr);
           if (s === Infinity) continue;
           const tEnd = s + (prevLoc !== l ? setupJ : 0) + service;
           // cannot get home in time (extensions neither, with the triangle inequality)
@@ -213,21 +196,10 @@ export class SubsequenceSelector {
       this.size = from + kept;
       // close the route after each kept label
       for (let q = from; q < from + kept; q++) {
-        let t = this.t[q] ?? 0;
-        let ok = true;
-        for (let pend = this.pend[q] ?? 0; pend < nb; pend++) {
-          const br = breaks[pend];
-          if (br === undefined) break;
-          const bs = breakEarliest(br, t);
-          if (bs === Infinity) {
-            ok = false;
-            break;
-          }
-          t = bs + br.service;
-        }
-        if (!ok) continue;
         const tt = travel(slot.dur, m, l, endLoc);
-        if (t + tt > slot.twEnd + 1e-9) continue;
+        const pend = this.pend[q] ?? 0;
+        const arr = pend < nb ? legBreaks(md, slot, this.t[q] ?? 0, pend, tt, -1, 0) : (this.t[q] ?? 0) + tt;
+        if (arr > slot.twEnd + 1e-9) continue;
         if (limTravel && (this.trav[q] ?? 0) + tt > slot.maxTravel + 1e-9) continue;
         if (limDist && (this.dist[q] ?? 0) + travel(slot.dist, m, l, endLoc) > slot.maxDistance + 1e-9) continue;
         const prio = this.prio[q] ?? 0;

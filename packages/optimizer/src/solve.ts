@@ -20,8 +20,11 @@ const REASON_TEXT: Record<UnassignedReason, string> = {
   interrupted: 'the search was stopped before this job could be placed',
 };
 
-/** Why job j cannot be served on any compatible slot alone (or 'no_room' if it could). */
-const diagnose = (md: Model, j: number, interrupted: boolean): UnassignedReason => {
+/**
+ * Why job j cannot be served on any compatible slot alone (or 'no_room' if it could;
+ * 'interrupted' if it could and the search stopped before ever trying to place it).
+ */
+const diagnose = (md: Model, j: number, untried: boolean): UnassignedReason => {
   const reason = md.incompatReason[j];
   if (reason !== undefined) return reason;
   const R = md.slots.length;
@@ -30,7 +33,7 @@ const diagnose = (md: Model, j: number, interrupted: boolean): UnassignedReason 
   for (const slot of md.slots) {
     if (md.compat[j * R + slot.index] !== 1) continue;
     const r = singleReason(md, slot, j);
-    if (r === undefined) return interrupted ? 'interrupted' : 'no_room';
+    if (r === undefined) return untried ? 'interrupted' : 'no_room';
     bestRank = Math.max(bestRank, order.indexOf(r));
   }
   return order[bestRank] ?? 'time_window';
@@ -185,10 +188,11 @@ export const solveWithStop = (problem: Problem, options: SolveOptions, shouldSto
     seed: options.seed ?? 1,
     now: () => performance.now(),
   });
-  return buildSolution(md, search.routes, search.unassigned, search.interrupted, performance.now() - t0);
+  return buildSolution(md, search.routes, search.unassigned, search.untried, performance.now() - t0);
 };
 
-export const buildSolution = (md: Model, routes: readonly RouteState[], unassignedJobs: readonly number[], interrupted: boolean, ms: number): Solution => {
+/** `untried[j]` = 1 when the search was stopped before job j was ever tried (see Search.untried). */
+export const buildSolution = (md: Model, routes: readonly RouteState[], unassignedJobs: readonly number[], untried: Uint8Array, ms: number): Solution => {
   const plan = planNights(md, routes);
   const out: Route[] = [];
   md.slots.forEach((slot, r) => {
@@ -199,7 +203,7 @@ export const buildSolution = (md: Model, routes: readonly RouteState[], unassign
   const unassigned: Unassigned[] = [...unassignedJobs]
     .sort((a, b) => a - b)
     .map((j) => {
-      const reason = diagnose(md, j, interrupted);
+      const reason = diagnose(md, j, untried[j] === 1);
       return { id: md.problem.jobs[j]?.id ?? j, location: md.loc[j] ?? 0, reason, message: REASON_TEXT[reason] };
     });
   const sum = (f: (r: Route) => number): number => out.reduce((s, r) => s + f(r), 0);

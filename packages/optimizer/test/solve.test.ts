@@ -105,6 +105,35 @@ describe('solve', () => {
     expect((cStep?.arrival ?? 0) + (cStep?.waitingTime ?? 0)).toBe(13 * 3600 + 1800);
   });
 
+  it('takes lunch on arrival while waiting for the next visit to open, when lunch before the drive would make it late', () => {
+    const h = 3600;
+    // a ends at 11:20; b is an hour away and opens 13:00–13:30; lunch 60 min must start 12:00–12:30.
+    // Lunch before the drive (12:00–13:00) reaches b at 14:00: too late. Driving first, lunch 12:20–13:20 at b works.
+    const p: Problem = {
+      vehicles: [{ id: 'rep', start: 0, end: 0, timeWindow: [8 * h, 18 * h], breaks: [{ id: 'lunch', timeWindows: [[12 * h, 12.5 * h]], service: h }] }],
+      jobs: [
+        { id: 'a', location: 1, service: 4800, pinnedTime: 10 * h },
+        { id: 'b', location: 2, service: 1800, timeWindows: [[13 * h, 13.5 * h]] },
+      ],
+      matrices: { car: euclid([[0, 0], [1000, 0], [37000, 0]]) },
+    };
+    const s = solve(p);
+    const c = checkSolution(p, s);
+    expect(c.violations).toEqual([]);
+    expect(s.unassigned).toEqual([]);
+    const steps = s.routes[0]?.steps ?? [];
+    expect(steps.map((x) => x.type)).toEqual(['start', 'job', 'break', 'job', 'end']);
+    const lunch = steps[2];
+    const b = steps[3];
+    expect((lunch?.arrival ?? 0) + (lunch?.waitingTime ?? 0)).toBe(12 * h + 20 * 60);
+    expect((b?.arrival ?? 0) + (b?.waitingTime ?? 0)).toBe(13 * h + 20 * 60);
+    // the checker refuses the same day if the visit claims to start before lunch and the drive both fit
+    const route = s.routes[0];
+    if (route === undefined) throw new Error('no route');
+    const bad = { ...s, routes: [{ ...route, steps: route.steps.map((x, i) => (i === 3 ? { ...x, arrival: 13 * h, waitingTime: 0 } : x)) }] };
+    expect(checkSolution(p, bad).violations.join(' ')).toMatch(/earliest possible/);
+  });
+
   it('supports open tours and pinned vehicles', () => {
     const p: Problem = {
       vehicles: [{ id: 'x' }, { id: 'y' }],

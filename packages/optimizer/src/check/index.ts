@@ -99,6 +99,10 @@ export const checkSolution = (problem: Problem, solution: Solution): CheckResult
     if (veh.maxTasks !== undefined && routeJobs.length > veh.maxTasks) v.push(`${where}: ${routeJobs.length} tasks > max_tasks ${veh.maxTasks}`);
     const vskills = new Set((veh.skills ?? []).map(String));
     let t = -Infinity;
+    // a break may be taken before driving, on the way or on arrival: between two located steps the
+    // driving and the breaks must fit one after the other (locEnd = end of work at prevLoc)
+    let locEnd = -Infinity;
+    let breakSum = 0;
     let prevLoc: number | undefined = undefined;
     let travelT = 0;
     let dist = 0;
@@ -120,6 +124,7 @@ export const checkSolution = (problem: Problem, solution: Solution): CheckResult
         if (start < ws - EPS || start + b.service > we + EPS) v.push(`${where}: ${label} outside the shift`);
         if (s.service < b.service - EPS) v.push(`${where}: ${label} too short`);
         t = start + b.service;
+        breakSum += b.service;
         return;
       }
       const loc = s.location;
@@ -131,6 +136,8 @@ export const checkSolution = (problem: Problem, solution: Solution): CheckResult
         if (si !== 0) v.push(`${where}: start is not the first step`);
         if (s.arrival < ws - EPS) v.push(`${where}: leaves at ${s.arrival} before the shift starts (${ws})`);
         t = s.arrival;
+        locEnd = t;
+        breakSum = 0;
         prevLoc = loc;
         return;
       }
@@ -140,7 +147,8 @@ export const checkSolution = (problem: Problem, solution: Solution): CheckResult
       dist += dd;
       cost += (perHour / 3600) * tt + (perKm / 1000) * dd;
       if (prevLoc === undefined) t = Math.max(t, ws);
-      if (s.arrival < t + tt - EPS) v.push(`${where}: ${label} arrives at ${s.arrival}, earliest possible ${t + tt}`);
+      const earliest = prevLoc === undefined ? t + tt : Math.max(t, locEnd + tt + breakSum);
+      if (s.arrival < earliest - EPS) v.push(`${where}: ${label} arrives at ${s.arrival}, earliest possible ${earliest}`);
       if (s.type === 'end') {
         if (si !== steps.length - 1) v.push(`${where}: end is not the last step`);
         if (s.arrival > we + EPS) v.push(`${where}: returns at ${s.arrival} after the shift ends (${we})`);
@@ -163,6 +171,8 @@ export const checkSolution = (problem: Problem, solution: Solution): CheckResult
       if (Math.abs(s.setup - setup) > EPS) v.push(`${where}: ${label} setup ${s.setup}, expected ${setup}`);
       if (Math.abs(s.service - (job.service ?? 0)) > EPS) v.push(`${where}: ${label} service ${s.service}, expected ${job.service ?? 0}`);
       t = start + setup + (job.service ?? 0);
+      locEnd = t;
+      breakSum = 0;
       if (t > we + EPS) v.push(`${where}: ${label} ends at ${t} after the shift (${we})`);
       job.delivery?.forEach((x, d) => (load[d] = (load[d] ?? 0) - x));
       job.pickup?.forEach((x, d) => (load[d] = (load[d] ?? 0) + x));

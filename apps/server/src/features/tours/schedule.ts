@@ -4,8 +4,8 @@ import { describeOpening, instantOf, isoWeekday, localOf, minutesOf, openAt, sta
 /**
  * The timeline of a rep's days for a given order of visits: the one simulation used both to time an
  * optimised plan and to check an order edited by hand. It follows the optimiser's own rules (start at
- * the shift start, earliest service start, lunch taken where it fits in waiting time or when it can no
- * longer wait, stay near the last visit after a hotel night), and where the optimiser would refuse the
+ * the shift start, earliest service start, lunch taken where it fits in waiting time — before a drive
+ * or on arrival — or when it can no longer wait, stay near the last visit after a hotel night), and where the optimiser would refuse the
  * order it carries on and FLAGS the broken constraint instead.
  */
 
@@ -147,20 +147,40 @@ export const scheduleDays = (ctx: ScheduleContext, days: readonly DayInput[]): D
       const loc = v.loc;
       const tt = dur(prev, loc);
       const spans = startSpans(v, day.date, timeZone);
+      // lunch before the drive, or on arrival while waiting for the visit (whichever delays less),
+      // as soon as it costs no delay or when it could not wait until after this visit (as the optimizer does)
+      let lunchHere = 0;
+      let ready = t + tt;
       if (lunchPending) {
-        const bs = Math.max(t, lunchFrom);
-        const sNext = earliestStart(v, t + tt, spans);
-        const canDefer = sNext !== Infinity && Math.max(sNext + v.serviceSeconds, lunchFrom) <= lunchLatest;
-        const fits = sNext !== Infinity && bs + lunchSeconds + tt <= sNext;
-        if (bs <= lunchLatest && (fits || !canDefer)) takeLunch(bs);
+        const sNone = earliestStart(v, t + tt, spans);
+        const bsA = Math.max(t, lunchFrom);
+        const sA = bsA <= lunchLatest ? earliestStart(v, bsA + lunchSeconds + tt, spans) : Infinity;
+        const bsB = Math.max(t + tt, lunchFrom);
+        const sB = tt > 0 && bsB <= lunchLatest ? earliestStart(v, bsB + lunchSeconds, spans) : Infinity;
+        const canDefer = sNone !== Infinity && Math.max(sNone + v.serviceSeconds, lunchFrom) <= lunchLatest;
+        const best = Math.min(sA, sB);
+        if (best !== Infinity && (best <= sNone || !canDefer)) {
+          if (sB < sA) {
+            lunch = { start: bsB, end: bsB + lunchSeconds, afterStop: stops.length };
+            lunchPending = false;
+            lunchHere = lunchSeconds;
+            ready = bsB + lunchSeconds;
+          } else {
+            takeLunch(bsA);
+            ready = t + tt;
+          }
+        } else if (best === Infinity && !canDefer && bsA <= lunchLatest) {
+          takeLunch(bsA);
+          ready = t + tt;
+        }
       }
       const arrival = t + tt;
-      let start = earliestStart(v, arrival, spans);
+      let start = earliestStart(v, ready, spans);
       if (v.appointmentAt !== null && start !== Infinity && !openAt(v.openingHours, start, v.serviceSeconds, timeZone)) {
         stopFlags.push({ code: 'closed_at_arrival', message: `The appointment at ${v.accountName} (${clock(start, timeZone)}) is outside its opening hours: ${describeOpening(v.openingHours, day.date)}` });
       }
       if (start === Infinity) {
-        start = arrival;
+        start = ready;
         if (v.appointmentAt !== null) {
           const at = v.appointmentAt.getTime() / 1000;
           stopFlags.push({ code: 'late_for_appointment', message: `Arrives at ${v.accountName} at ${clock(arrival, timeZone)}, ${minutesText(arrival - at)} after the appointment at ${clock(at, timeZone)}` });
@@ -179,11 +199,21 @@ export const scheduleDays = (ctx: ScheduleContext, days: readonly DayInput[]): D
       driving += tt;
       distance += dist(prev, loc);
       const end = start + v.serviceSeconds;
-      stops.push({ visit: v, arrival, start, end, departure: end, waitSeconds: start - arrival, driveSeconds: tt, driveMetres: dist(prev, loc), flags: stopFlags });
+      stops.push({ visit: v, arrival, start, end, departure: end, waitSeconds: start - arrival - lunchHere, driveSeconds: tt, driveMetres: dist(prev, loc), flags: stopFlags });
       t = end;
       prev = loc;
     }
-    if (lunchPending) takeLunch(Math.max(t, lunchFrom) <= lunchLatest ? Math.max(t, lunchFrom) : t);
+    // still no lunch: after the last visit, before driving home or once home (whichever ends the day sooner)
+    let homeLunchEnd: number | undefined;
+    if (lunchPending) {
+      const back = night === 'hotel' ? 0 : dur(prev, ctx.baseLoc);
+      const bsA = Math.max(t, lunchFrom);
+      const bsB = Math.max(t + back, lunchFrom);
+      if (back > 0 && bsB <= lunchLatest && (bsA > lunchLatest || bsB < bsA + back)) {
+        lunch = { start: bsB, end: bsB + lunchSeconds, afterStop: stops.length };
+        homeLunchEnd = bsB + lunchSeconds;
+      } else takeLunch(bsA <= lunchLatest ? bsA : t);
+    }
 
     // departure times: a stop is left when the drive to the next place starts (after a lunch taken there)
     const timed = stops.map((s, i) => {
@@ -194,7 +224,7 @@ export const scheduleDays = (ctx: ScheduleContext, days: readonly DayInput[]): D
     // leave as late as possible: no waiting at the first visit unless lunch comes first
     let departure = shiftStart;
     const first = timed[0];
-    const lunchFirst = (lunch as DayTimeline['lunch'])?.afterStop === 0;
+    const lunchFirst = lunch?.afterStop === 0;
     if (first && first.waitSeconds > 0 && !lunchFirst && first.visit.loc !== undefined) {
       departure += first.waitSeconds;
       timed[0] = { ...first, arrival: first.arrival + first.waitSeconds, waitSeconds: 0 };
@@ -203,7 +233,7 @@ export const scheduleDays = (ctx: ScheduleContext, days: readonly DayInput[]): D
     const returnDriveMetres = night === 'hotel' || placed.length === 0 ? 0 : dist(prev, ctx.baseLoc);
     driving += returnDriveSeconds;
     distance += returnDriveMetres;
-    const arrival = placed.length === 0 ? departure : t + returnDriveSeconds;
+    const arrival = placed.length === 0 ? departure : (homeLunchEnd ?? t + returnDriveSeconds);
     if (ctx.maxDailyDrivingSeconds !== null && driving > ctx.maxDailyDrivingSeconds) {
       flags.push({ code: 'over_daily_driving', message: `${minutesText(driving)} of driving on ${day.date}, over the ${minutesText(ctx.maxDailyDrivingSeconds)} allowed` });
     }

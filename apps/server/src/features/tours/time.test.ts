@@ -85,6 +85,20 @@ describe('timeline of an order', () => {
     expect(day?.flags.map((f) => f.code)).toEqual(['over_daily_driving']);
   });
 
+  it('takes lunch on arrival while waiting for an opening when lunch before the drive would be late', () => {
+    // b opens 13:00–13:45 for a 30 min visit; lunch must start by 12:30. Lunch before the drive
+    // (12:00–13:00) reaches b at 13:30, too late; driving first and lunching there (12:00–13:00) is on time.
+    const tight = { ...ctx, lunch: { from: '12:00', to: '13:30', minutes: 60 } };
+    const bHours: OpeningHours = { weekly: { '1': [{ from: '13:00', to: '13:45' }] }, exceptions: [] };
+    const [day] = scheduleDays(tight, [{ date: '2026-12-07', visits: [visit('a', 1, { timeFrom: '10:30', timeTo: '11:30' }), visit('b', 2, { openingHours: bHours, serviceSeconds: 1800 })], night: 'home' }]);
+    expect(day?.stops.map((s) => [t(s.arrival), t(s.start), t(s.end), t(s.departure), s.waitSeconds])).toEqual([
+      ['10:30', '10:30', '11:30', '11:30', 0],
+      ['12:00', '13:00', '13:30', '13:30', 0],
+    ]);
+    expect(day?.lunch && [t(day.lunch.start), t(day.lunch.end), day.lunch.afterStop]).toEqual(['12:00', '13:00', 1]);
+    expect(day?.stops.flatMap((s) => s.flags)).toEqual([]);
+  });
+
   it('flags a closed account and a missed appointment instead of refusing the order', () => {
     const appointment = new Date(instantOf('2026-12-08', 9 * 60, TZ) * 1000);
     const [mon, tue] = scheduleDays(ctx, [
