@@ -33,6 +33,7 @@ import { createImportsFeature } from './features/imports/imports.feature.ts';
 import { exportsRoutes, importsRoutes } from './features/imports/imports.routes.ts';
 import { createToursFeature } from './features/tours/tours.feature.ts';
 import { repProfilesRoutes, toursRoutes, visitTypesRoutes, visitsRoutes } from './features/tours/tours.routes.ts';
+import { appointmentsRoutes, createSlotsFeature, opportunitiesRoutes } from './features/tours/slots.routes.ts';
 import { TerritoriesService } from './features/territories/territories.service.ts';
 import { territoriesRoutes } from './features/territories/territories.routes.ts';
 
@@ -85,6 +86,7 @@ export const buildApp = async ({ handle, config, logger = true }: AppDeps): Prom
     dataDir: config.dataDir,
   });
   const tours = createToursFeature({ repos, transaction, ...(config.matrix ? { matrix: createMatrixProvider(config.matrix) } : {}) });
+  const slots = createSlotsFeature({ repos, transaction, tours: tours.tours, visits: tours.visits, ...(config.matrix ? { matrix: createMatrixProvider(config.matrix) } : {}) });
   const territories = new TerritoriesService({ territories: repos.territories, users: repos.users, transaction });
 
   await app.register(swagger, {
@@ -124,6 +126,8 @@ export const buildApp = async ({ handle, config, logger = true }: AppDeps): Prom
         await secured.register(repProfilesRoutes, { prefix: '/rep-profiles', visits: tours.visits });
         await secured.register(visitTypesRoutes, { prefix: '/visit-types', visits: tours.visits });
         await secured.register(visitsRoutes, { prefix: '/visits', visits: tours.visits });
+        await secured.register(opportunitiesRoutes, { prefix: '/opportunities', opportunities: slots.opportunities });
+        await secured.register(appointmentsRoutes, { prefix: '/appointments', slots: slots.slots });
         await secured.register(territoriesRoutes, { prefix: '/territories', territories });
       });
     },

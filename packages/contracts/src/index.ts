@@ -5,3 +5,4 @@ export * from './geo.ts';
 export * from './imports.ts';
 export * from './tours.ts';
 export * from './territories.ts';
+export * from './slots.ts';

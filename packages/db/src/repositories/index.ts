@@ -6,6 +6,7 @@ import { ContactsRepository } from './contacts.repository.ts';
 import { ImportsRepository } from './imports.repository.ts';
 import { OrgsRepository } from './orgs.repository.ts';
 import { SessionsRepository } from './sessions.repository.ts';
+import { SlotsRepository } from './slots.repository.ts';
 import { ToursRepository } from './tours.repository.ts';
 import { TerritoriesRepository } from './territories.repository.ts';
 import { UsersRepository } from './users.repository.ts';
@@ -20,6 +21,7 @@ export interface Repositories {
   readonly imports: ImportsRepository;
   readonly tours: ToursRepository;
   readonly territories: TerritoriesRepository;
+  readonly slots: SlotsRepository;
 }
 
 export const createRepositories = (db: Kysely<Database>): Repositories => ({
@@ -32,6 +34,7 @@ export const createRepositories = (db: Kysely<Database>): Repositories => ({
   imports: new ImportsRepository(db),
   tours: new ToursRepository(db),
   territories: new TerritoriesRepository(db),
+  slots: new SlotsRepository(db),
 });
 
 /** Runs `work` with repositories bound to one transaction: all of it lands, or none. */
