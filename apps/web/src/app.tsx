@@ -19,6 +19,9 @@ import { Spinner } from './ui/spinner.tsx';
 const MapPage = lazy(() => import('./features/map/map-page.tsx').then((m) => ({ default: m.MapPage })));
 const AroundPage = lazy(() => import('./features/around/around-page.tsx').then((m) => ({ default: m.AroundPage })));
 const TerritoriesPage = lazy(() => import('./features/territories/territories-page.tsx').then((m) => ({ default: m.TerritoriesPage })));
+const ToursPage = lazy(() => import('./features/tours/tours-page.tsx').then((m) => ({ default: m.ToursPage })));
+const RepProfilePage = lazy(() => import('./features/tours/rep-profile-page.tsx').then((m) => ({ default: m.RepProfilePage })));
+const VisitTypesPage = lazy(() => import('./features/tours/visit-types-page.tsx').then((m) => ({ default: m.VisitTypesPage })));
 
 const createQueryClient = () =>
   new QueryClient({
@@ -64,6 +67,30 @@ const router = createBrowserRouter([
         element: (
           <Suspense fallback={<Spinner label="Loading the map…" />}>
             <TerritoriesPage />
+          </Suspense>
+        ),
+      },
+      {
+        path: 'tours',
+        element: (
+          <Suspense fallback={<Spinner label="Loading the map…" />}>
+            <ToursPage />
+          </Suspense>
+        ),
+      },
+      {
+        path: 'tours/profiles/:userId',
+        element: (
+          <Suspense fallback={<Spinner />}>
+            <RepProfilePage />
+          </Suspense>
+        ),
+      },
+      {
+        path: 'tours/visit-types',
+        element: (
+          <Suspense fallback={<Spinner />}>
+            <VisitTypesPage />
           </Suspense>
         ),
       },
