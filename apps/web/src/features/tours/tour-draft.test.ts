@@ -84,6 +84,12 @@ describe('tour draft edits', () => {
       ['c', 'removed'],
       ['h', 'not_selected'],
     ]);
+    // a reopened saved tour says why the other candidates are not on it
+    expect(offTour(candidates, new Set(['a', 'b', 'd', 'e']), draft, [], { reason: 'not_on_tour', message: 'Not on this tour' }).map((o) => [o.visitId, o.reason])).toEqual([
+      ['f', 'not_on_tour'],
+      ['g', 'not_on_tour'],
+      ['h', 'not_on_tour'],
+    ]);
     // an unplaced visit added by hand is no longer off the tour
     expect(offTour(candidates, selected, addVisit(edited, 'f', 0), unplaced).map((o) => o.visitId)).toEqual(['g', 'c', 'h']);
   });

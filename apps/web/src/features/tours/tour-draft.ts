@@ -124,6 +124,7 @@ export const offTour = (
   selected: ReadonlySet<string>,
   draft: TourDraft,
   unplaced: readonly UnplacedVisitDto[],
+  notSelected: { readonly reason: string; readonly message: string } = { reason: 'not_selected', message: 'Not selected for the optimisation' },
 ): OffTourVisit[] => {
   const onTour = new Set(draft.days.flatMap((d) => d.visitIds));
   const why = new Map(unplaced.map((u) => [u.visitId, u]));
@@ -142,8 +143,8 @@ export const offTour = (
       visitId: c.id,
       accountName: c.accountName,
       visitType: c.visitTypeName,
-      reason: picked ? 'removed' : 'not_selected',
-      message: picked ? 'Taken off the tour by hand' : 'Not selected for the optimisation',
+      reason: picked ? 'removed' : notSelected.reason,
+      message: picked ? 'Taken off the tour by hand' : notSelected.message,
     });
   }
   return out;

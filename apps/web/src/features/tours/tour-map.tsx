@@ -85,12 +85,6 @@ export const TourMap = ({ plan, fitKey, highlighted, boundaries, attribution, on
     if (!map || !plan) return undefined;
     const markers: Marker[] = [];
     const byVisit = new Map<string, HTMLElement>();
-    const base = baseOf(plan);
-    const baseDay = plan.days.find((d) => d.startsFrom.kind !== 'hotel');
-    if (base && baseDay) {
-      const kind = baseDay.startsFrom.kind === 'office' ? 'Office' : 'Home';
-      markers.push(new Marker({ element: markerElement('tour-marker tour-marker-base', kind === 'Office' ? '▣' : '⌂', `${kind}: start and end of the days`) }).setLngLat(base).addTo(map));
-    }
     plan.days.forEach((day, i) => {
       if (day.night.stay === 'hotel' && day.night.location) {
         const el = markerElement('tour-marker tour-marker-hotel', 'H', `Hotel night after ${day.date}`, dayColour(i));
@@ -111,6 +105,13 @@ export const TourMap = ({ plan, fitKey, highlighted, boundaries, attribution, on
         markers.push(new Marker({ element: el }).setLngLat([stop.location.lng, stop.location.lat]).addTo(map));
       });
     });
+    // the base last: drawn over the stops near it
+    const base = baseOf(plan);
+    const baseDay = plan.days.find((d) => d.startsFrom.kind !== 'hotel');
+    if (base && baseDay) {
+      const kind = baseDay.startsFrom.kind === 'office' ? 'Office' : 'Home';
+      markers.push(new Marker({ element: markerElement('tour-marker tour-marker-base', kind === 'Office' ? '▣' : '⌂', `${kind}: start and end of the days`) }).setLngLat(base).addTo(map));
+    }
     markersRef.current = byVisit;
     return () => {
       for (const m of markers) m.remove();
@@ -141,7 +142,8 @@ export const TourMap = ({ plan, fitKey, highlighted, boundaries, attribution, on
     }
     if (!any) return;
     fittedRef.current = fitKey;
-    map.fitBounds(bounds, { padding: 60, maxZoom: 12, duration: 0 });
+    // room for the legend in the top left corner
+    map.fitBounds(bounds, { padding: { top: 150, left: 50, right: 60, bottom: 40 }, maxZoom: 12, duration: 0 });
   }, [map, plan, routes, fitKey]);
 
   useEffect(() => {

@@ -19,6 +19,7 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 const REASON_LABELS: Record<string, string> = {
   not_selected: 'Not selected',
+  not_on_tour: 'Not on it',
   removed: 'Taken off',
   no_room: 'No room',
   interrupted: 'No room',
@@ -133,6 +134,8 @@ export const ToursPage = () => {
   const [fitKey, setFitKey] = useState('');
   const [highlighted, setHighlighted] = useState<string | null>(null);
   const [showCandidates, setShowCandidates] = useState(true);
+  /** Shown: an optimised plan, or a saved tour reopened. */
+  const [origin, setOrigin] = useState<'optimised' | 'opened'>('optimised');
   const evaluation = useRef(0);
 
   const candidateList = useMemo(() => candidates.data?.items ?? [], [candidates.data]);
@@ -171,6 +174,7 @@ export const ToursPage = () => {
       {
         onSuccess: (p) => {
           setUnplaced(p.unplaced);
+          setOrigin('optimised');
           setPlannedWith(new Set(ids));
           setTour(null);
           setShowCandidates(false);
@@ -203,6 +207,7 @@ export const ToursPage = () => {
           onSuccess: (p) => {
             if (seq !== evaluation.current) return;
             setUnplaced([]);
+            setOrigin('opened');
             setPlannedWith(new Set(d.days.flatMap((x) => x.visitIds)));
             setTour({ id: t.id, draft: d });
             setShowCandidates(false);
@@ -223,7 +228,11 @@ export const ToursPage = () => {
     });
   };
 
-  const offList = useMemo(() => (draft ? offTour(candidateList, plannedWith, draft, unplaced) : []), [candidateList, plannedWith, draft, unplaced]);
+  const opened = origin === 'opened';
+  const offList = useMemo(
+    () => (draft ? offTour(candidateList, plannedWith, draft, unplaced, opened ? { reason: 'not_on_tour', message: 'Not on this saved tour (it may be on another one)' } : undefined) : []),
+    [candidateList, plannedWith, draft, unplaced, opened],
+  );
   const flagged = shown ? !shown.valid : false;
   const isSavedAsShown = tour !== null && draft !== null && draftsEqual(tour.draft, draft);
   const pending = evaluate.isPending;

@@ -1,0 +1,183 @@
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD, MANAGER_EMAIL, SCREENSHOT_DIR, submitLogin, useBrowserSession } from './harness.ts';
+
+const { baseUrl, newPage } = useBrowserSession();
+
+/** The map has the routes drawn and is not moving. */
+const waitForMapIdle = (page: Page) =>
+  page.waitForFunction(
+    () => {
+      const map = window.__geocrmMap;
+      return Boolean(map?.loaded() && !map.isMoving() && map.getSource('tour-routes') && map.isSourceLoaded('tour-routes') && map.areTilesLoaded());
+    },
+    undefined,
+    { timeout: 60_000, polling: 250 },
+  );
+
+/** Distinct colours of the route lines the map renders. */
+const routeColours = (page: Page) =>
+  page.evaluate(() => {
+    const features = window.__geocrmMap?.queryRenderedFeatures({ layers: ['tour-route-line'] }) ?? [];
+    return [...new Set(features.map((f) => String(f.properties['colour'])))];
+  });
+
+/** No re-timing under way (the timeline is not busy). */
+const waitForTimed = (page: Page) => page.waitForFunction(() => document.querySelector('[aria-busy="true"]') === null, undefined, { timeout: 60_000, polling: 200 });
+
+const firstDay = (page: Page) => page.getByTestId('tour-day').first();
+const stopTimes = async (page: Page) => (await firstDay(page).getByTestId('tour-stop-times').allTextContents()).join(' | ');
+const flagCount = async (page: Page) => (await page.getByTestId('tour-day-flag').count()) + (await page.getByTestId('tour-stop-flag').count());
+
+/** Takes stops off (a flagged stop, else the last stop of a flagged day) until every constraint holds. */
+const removeFlagged = async (page: Page): Promise<void> => {
+  for (let i = 0; i < 15 && (await flagCount(page)) > 0; i++) {
+    const before = await page.getByTestId('tour-stop').count();
+    const flaggedStop = page.locator('[data-testid="tour-stop"].flagged').first();
+    if ((await flaggedStop.count()) > 0) await flaggedStop.getByTestId('tour-stop-remove').click();
+    else await page.getByTestId('tour-day').filter({ has: page.getByTestId('tour-day-flag') }).first().getByTestId('tour-stop-remove').last().click();
+    await expect.poll(() => page.getByTestId('tour-stop').count(), { timeout: 60_000 }).toBe(before - 1);
+    await waitForTimed(page);
+  }
+  expect(await flagCount(page)).toBe(0);
+};
+
+describe('tours in Chromium', () => {
+  it('plans a week for a demo rep: routes on the map, timeline, a reorder re-timed, a broken constraint flagged and refused, a valid tour saved and reopened', async () => {
+    const page = await newPage();
+    await submitLogin(page, baseUrl(), MANAGER_EMAIL, DEMO_PASSWORD);
+    await page.waitForURL(/\/accounts/);
+    await page.getByTestId('nav-tours').click();
+    await page.getByTestId('tours-page').waitFor();
+    expect(await page.getByTestId('tours-team-link').getAttribute('href')).toBe('/tours/team');
+
+    // Camille Laurent (Lille), the week after next Monday: the demo gives her ~60 open visits over two weeks.
+    const rep = page.getByTestId('tours-rep');
+    const camille = await rep.locator('option', { hasText: 'Camille Laurent' }).getAttribute('value');
+    if (!camille) throw new Error('no demo rep Camille Laurent');
+    await rep.selectOption(camille);
+    await page.getByTestId('tours-days').selectOption('5');
+    await expect.poll(async () => Number((await page.getByTestId('tours-candidates-summary').textContent())?.match(/of (\d+) open visits/)?.[1] ?? 0), { timeout: 60_000 }).toBeGreaterThan(25);
+    const candidates = await page.getByTestId('tours-candidate').count();
+    expect(await page.getByTestId('tours-candidate').and(page.locator(':checked')).count()).toBe(candidates);
+
+    await page.getByTestId('tours-optimise').click();
+    await page.getByTestId('tour-timeline').waitFor({ timeout: 120_000 });
+    await page.getByTestId('tours-notice').filter({ hasText: 'Optimised' }).waitFor();
+    const days = await page.getByTestId('tour-day').count();
+    expect(days).toBe(5);
+    const visits = Number(await page.getByTestId('totals-visits').textContent());
+    expect(visits).toBeGreaterThan(20);
+    expect(await page.getByTestId('tour-stop').count()).toBe(visits);
+    // every visit left over is listed with its reason
+    const unplaced = await page.getByTestId('tours-unplaced-item').count();
+    expect(unplaced).toBe(candidates - visits);
+    for (const item of await page.getByTestId('tours-unplaced-item').all()) expect((await item.getAttribute('data-reason')) ?? '').not.toBe('');
+    expect(await page.getByTestId('tour-lunch').count()).toBeGreaterThan(0);
+
+    // the map: one colour per day, one numbered marker per stop, the home base
+    await waitForMapIdle(page);
+    await expect.poll(async () => (await routeColours(page)).length, { timeout: 30_000 }).toBe(days);
+    expect(await page.getByTestId('tour-stop-marker').count()).toBe(visits);
+    expect(await page.locator('.tour-marker-base').count()).toBe(1);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'tours-planned.png') });
+
+    // Reorder by keyboard: the first stop of the first day goes down one place; the times are recomputed.
+    const before = await stopTimes(page);
+    const firstName = await firstDay(page).getByTestId('tour-stop-name').first().textContent();
+    await firstDay(page).getByTestId('tour-stop-down').first().focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => stopTimes(page), { timeout: 60_000 }).not.toBe(before);
+    await waitForTimed(page);
+    expect(await firstDay(page).getByTestId('tour-stop-name').nth(1).textContent()).toBe(firstName);
+    await page.getByTestId('tours-notice').filter({ hasText: 'times recomputed' }).waitFor();
+
+    // Pile the second day's stops onto the first until a constraint breaks: it is flagged, and saving is refused.
+    for (let i = 0; i < 10 && (await flagCount(page)) === 0; i++) {
+      const count = await firstDay(page).getByTestId('tour-stop').count();
+      await page.getByTestId('tour-day').nth(1).getByTestId('tour-stop-move-day').first().selectOption({ index: 1 });
+      await expect.poll(() => firstDay(page).getByTestId('tour-stop').count(), { timeout: 60_000 }).toBe(count + 1);
+      await waitForTimed(page);
+    }
+    expect(await flagCount(page)).toBeGreaterThan(0);
+    expect(await page.getByTestId('tour-validity').textContent()).toMatch(/broken constraint/);
+    await page.getByTestId('tours-save').click();
+    const refused = page.getByTestId('tours-save-error');
+    await refused.waitFor({ timeout: 60_000 });
+    expect(await refused.textContent()).toMatch(/breaks \d+ constraint/);
+    await firstDay(page).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'tours-flagged.png') });
+
+    // Take the broken parts off, add a visit left over back to a day, and save.
+    await removeFlagged(page);
+    const offBefore = await page.getByTestId('tours-unplaced-item').count();
+    expect(offBefore).toBeGreaterThan(0);
+    await page.getByTestId('tours-unplaced-add').first().selectOption({ index: 5 });
+    await expect.poll(() => page.getByTestId('tours-unplaced-item').count(), { timeout: 60_000 }).toBe(offBefore - 1);
+    await waitForTimed(page);
+    await removeFlagged(page);
+    await page.getByTestId('tours-save').click();
+    await page.getByTestId('tours-notice').filter({ hasText: 'Tour saved' }).waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('tours-save').textContent()).toBe('Saved');
+    await page.getByTestId('tours-saved-item').first().waitFor();
+
+    // Reopen it from the list: the same days, re-timed.
+    const savedStops = await page.getByTestId('tour-stop').count();
+    await page.getByTestId('tours-optimise').click();
+    await page.getByTestId('tours-notice').filter({ hasText: 'Optimised' }).waitFor({ timeout: 120_000 });
+    await page.getByTestId('tours-saved-open').first().click();
+    await page.getByTestId('tours-notice').filter({ hasText: 'Opened the saved tour' }).waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('tour-stop').count()).toBe(savedStops);
+    expect(await page.getByTestId('tours-save').textContent()).toBe('Saved');
+    expect(await page.getByTestId('tours-unplaced-item').first().getAttribute('data-reason')).toBe('not_on_tour');
+    await waitForMapIdle(page);
+    await page.getByTestId('tours-saved').scrollIntoViewIfNeeded();
+    await page.getByTestId('tour-totals').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'tours-saved.png') });
+  }, 420_000);
+
+  it('shows a rep profile a manager edits and the visit types; a rep plans only their own days and reads their profile', async () => {
+    const page = await newPage();
+    await submitLogin(page, baseUrl(), MANAGER_EMAIL, DEMO_PASSWORD);
+    await page.waitForURL(/\/accounts/);
+    await page.getByTestId('nav-tours').click();
+    await page.getByTestId('tours-profile-link').click();
+    await page.getByTestId('rep-profile-form').waitFor();
+    expect(await page.getByTestId('profile-home').inputValue()).not.toBe('');
+    await page.getByTestId('profile-max-driving').fill('4.5');
+    await page.getByTestId('profile-save').click();
+    await page.getByTestId('profile-saved').waitFor({ timeout: 60_000 });
+    await page.reload();
+    await page.getByTestId('rep-profile-form').waitFor();
+    expect(await page.getByTestId('profile-max-driving').inputValue()).toBe('4.5');
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'tours-profile.png') });
+    await page.getByTestId('profile-skills').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'tours-profile-costs.png') });
+
+    await page.goto(`${baseUrl()}/tours/visit-types`);
+    await page.getByTestId('visit-type-row').first().waitFor();
+    const names = await page.getByTestId('visit-type-name').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
+    expect(names).toEqual(expect.arrayContaining(['Prospection', 'Suivi client', 'Maintenance four']));
+    const newRow = page.getByTestId('visit-type-new');
+    await newRow.getByTestId('visit-type-name').fill('Démonstration');
+    await newRow.getByTestId('visit-type-duration').fill('60');
+    await newRow.getByTestId('visit-type-skills').fill('vente');
+    await newRow.getByTestId('visit-type-save').click();
+    await page.getByTestId('visit-types-notice').filter({ hasText: 'Démonstration' }).waitFor({ timeout: 60_000 });
+    await page.getByTestId('visit-type-row').nth(3).waitFor();
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'tours-visit-types.png') });
+
+    const repPage = await newPage();
+    await submitLogin(repPage, baseUrl(), 'rep01@demo.geocrm.app', DEMO_PASSWORD);
+    await repPage.waitForURL(/\/accounts/);
+    await repPage.getByTestId('nav-tours').click();
+    await repPage.getByTestId('tours-page').waitFor();
+    expect(await repPage.getByTestId('tours-rep').count()).toBe(0);
+    await repPage.getByText('Planning Camille Laurent').waitFor();
+    await repPage.getByTestId('tours-profile-link').click();
+    await repPage.getByTestId('rep-profile-form').waitFor();
+    expect(await repPage.getByTestId('profile-save').count()).toBe(0);
+    expect(await repPage.getByTestId('profile-max-driving').isDisabled()).toBe(true);
+  }, 180_000);
+});
