@@ -135,6 +135,28 @@ describe('tours in Chromium', () => {
     await page.getByTestId('tours-saved').scrollIntoViewIfNeeded();
     await page.getByTestId('tour-totals').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'tours-saved.png') });
+
+    // Drag the second stop of the first day onto its first stop: it takes its place, re-timed.
+    const names = () => firstDay(page).getByTestId('tour-stop-name').allTextContents();
+    const order = await names();
+    await firstDay(page).getByTestId('tour-stop').nth(1).scrollIntoViewIfNeeded();
+    await firstDay(page).getByTestId('tour-stop').nth(1).dragTo(firstDay(page).getByTestId('tour-stop').first());
+    await expect.poll(names, { timeout: 60_000 }).toEqual([order[1], order[0], ...order.slice(2)]);
+    await waitForTimed(page);
+
+    // Bring the second day forward on the map and send the rep to a hotel after it: the night shows on the map and in the totals.
+    const second = page.getByTestId('tour-day').nth(1);
+    const secondStops = await second.getByTestId('tour-stop').count();
+    await second.getByTestId('tour-day-focus').click();
+    await expect.poll(() => page.locator('[data-testid="tour-stop-marker"]:not(.dimmed)').count(), { timeout: 30_000 }).toBe(secondStops);
+    await second.getByTestId('tour-night').selectOption('hotel');
+    await page.getByTestId('tour-hotel-marker').waitFor({ timeout: 60_000 });
+    await expect.poll(async () => (await page.getByTestId('totals-nights').textContent())?.trim(), { timeout: 60_000 }).toBe('1');
+    expect(await page.getByTestId('tours-save').textContent()).toBe('Save tour');
+    await waitForTimed(page);
+    await waitForMapIdle(page);
+    await second.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'tours-hotel-night.png') });
   }, 420_000);
 
   it('shows a rep profile a manager edits and the visit types; a rep plans only their own days and reads their profile', async () => {

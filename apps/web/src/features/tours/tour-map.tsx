@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef } from 'react';
 import type { Feature, FeatureCollection, LineString } from 'geojson';
-import { LngLatBounds, Marker, type GeoJSONSource, type MapLibreMap } from '../../map/maplibre.ts';
+import { LngLatBounds, Marker, type ExpressionSpecification, type GeoJSONSource, type MapLibreMap } from '../../map/maplibre.ts';
 import type { AttributionItem, Boundaries } from '../../map/base-style.ts';
 import { useBaseMap } from '../../map/use-base-map.ts';
 import { dayColour } from './tour-format.ts';
@@ -17,9 +17,13 @@ interface TourMapProps {
   /** Changes when a new tour is shown (not on every edit): the map then fits it. */
   readonly fitKey: string;
   readonly highlighted: string | null;
+  /** One day brought forward (the others dimmed), or null for all. */
+  readonly focusDay: number | null;
   readonly boundaries: Boundaries;
   readonly attribution: readonly AttributionItem[] | undefined;
   readonly onStopClick: (visitId: string) => void;
+  /** The map once it is ready (other panels draw on it), null when it goes. */
+  readonly onMap?: (map: MapLibreMap | null) => void;
 }
 
 const addLayers = (map: MapLibreMap): void => {
@@ -67,7 +71,7 @@ const markerElement = (className: string, text: string, title: string, colour?: 
 };
 
 /** Each day's route in its colour with numbered stops; the home base and the hotel nights marked. */
-export const TourMap = ({ plan, fitKey, highlighted, boundaries, attribution, onStopClick }: TourMapProps) => {
+export const TourMap = ({ plan, fitKey, highlighted, focusDay, boundaries, attribution, onStopClick, onMap }: TourMapProps) => {
   const containerRef = useRef<HTMLDivElement>(null);
   const map = useBaseMap(containerRef, { boundaries, attribution, compactAttribution: true, onReady: addLayers });
   const clickRef = useRef(onStopClick);
@@ -86,11 +90,6 @@ export const TourMap = ({ plan, fitKey, highlighted, boundaries, attribution, on
     const markers: Marker[] = [];
     const byVisit = new Map<string, HTMLElement>();
     plan.days.forEach((day, i) => {
-      if (day.night.stay === 'hotel' && day.night.location) {
-        const el = markerElement('tour-marker tour-marker-hotel', 'H', `Hotel night after ${day.date}`, dayColour(i));
-        el.dataset['testid'] = 'tour-hotel-marker';
-        markers.push(new Marker({ element: el }).setLngLat([day.night.location.lng, day.night.location.lat]).addTo(map));
-      }
       day.stops.forEach((stop, j) => {
         if (!stop.location) return;
         const flagged = stop.flags.length > 0;
@@ -104,6 +103,12 @@ export const TourMap = ({ plan, fitKey, highlighted, boundaries, attribution, on
         byVisit.set(stop.visitId, el);
         markers.push(new Marker({ element: el }).setLngLat([stop.location.lng, stop.location.lat]).addTo(map));
       });
+      if (day.night.stay === 'hotel' && day.night.location) {
+        const el = markerElement('tour-marker tour-marker-hotel', 'H', `Hotel night after ${day.date}`, dayColour(i));
+        el.dataset['testid'] = 'tour-hotel-marker';
+        // beside the last stop (the hotel is near it), not under it
+        markers.push(new Marker({ element: el, offset: [16, -16] }).setLngLat([day.night.location.lng, day.night.location.lat]).addTo(map));
+      }
     });
     // the base last: drawn over the stops near it
     const base = baseOf(plan);
@@ -122,6 +127,33 @@ export const TourMap = ({ plan, fitKey, highlighted, boundaries, attribution, on
   useEffect(() => {
     for (const [id, el] of markersRef.current) el.classList.toggle('highlighted', id === highlighted);
   }, [highlighted, plan, map]);
+
+  // A focused day: its route and stops stand out, the other days fade; the map fits it when it is picked.
+  const focusFitRef = useRef<number | null>(null);
+  useEffect(() => {
+    if (!map) return;
+    const focused: ExpressionSpecification = focusDay === null ? ['literal', true] : ['==', ['get', 'day'], focusDay];
+    map.setPaintProperty(TOUR_ROUTE_LAYER, 'line-opacity', ['case', focused, ['case', ['get', 'returnLeg'], 0.55, 0.95], 0.12]);
+    map.setPaintProperty('tour-route-casing', 'line-opacity', ['case', focused, 0.9, 0]);
+    for (const el of markersRef.current.values()) el.classList.toggle('dimmed', focusDay !== null && el.dataset['day'] !== String(focusDay));
+    if (focusDay === focusFitRef.current) return;
+    focusFitRef.current = focusDay;
+    if (focusDay === null || !plan) return;
+    const day = plan.days[focusDay];
+    const bounds = new LngLatBounds();
+    for (const s of day?.stops ?? []) if (s.location) bounds.extend([s.location.lng, s.location.lat]);
+    if (day && !bounds.isEmpty()) {
+      bounds.extend([day.startsFrom.location.lng, day.startsFrom.location.lat]);
+      map.fitBounds(bounds, { padding: { top: 150, left: 50, right: 60, bottom: 40 }, maxZoom: 13, duration: 300 });
+    }
+  }, [map, focusDay, plan]);
+
+  const onMapRef = useRef(onMap);
+  onMapRef.current = onMap;
+  useEffect(() => {
+    onMapRef.current?.(map);
+    return () => onMapRef.current?.(null);
+  }, [map]);
 
   // Fit the tour when a new one is shown (edits keep the view the person chose).
   const fittedRef = useRef('');

@@ -14,6 +14,9 @@ interface TimelineProps {
   readonly highlighted: string | null;
   readonly onHighlight: (visitId: string | null) => void;
   readonly onEdit: (next: TourDraft, what: string) => void;
+  /** The day brought forward on the map (null: all days); a click on a day's title toggles it. */
+  readonly focusDay: number | null;
+  readonly onFocusDay: (day: number | null) => void;
   /** Extra content under a day (opportunities on the way, a saved day's actions). */
   readonly dayExtras?: (dayIndex: number, day: TimelineDay) => ReactNode;
 }
@@ -165,7 +168,7 @@ const StopRow = ({
 
 /** The tour, day by day: ordered stops with their times, lunch, the way back and the night; edits by buttons or drag and drop. */
 export const TourTimeline = (props: TimelineProps) => {
-  const { plan, draft, editable, onEdit, dayExtras } = props;
+  const { plan, draft, editable, onEdit, dayExtras, focusDay, onFocusDay } = props;
   const [dragOver, setDragOver] = useState<string | null>(null);
   const tz = plan.timeZone;
 
@@ -186,12 +189,21 @@ export const TourTimeline = (props: TimelineProps) => {
         const colour = dayColour(dayIndex);
         const endKey = `${String(dayIndex)}:end`;
         return (
-          <section key={day.date} className="tour-day" style={{ borderLeftColor: colour }} data-testid="tour-day" data-date={day.date} aria-label={`Day ${dayLabel(day.date)}`}>
+          <section key={day.date} className={`tour-day${focusDay === dayIndex ? ' focused' : focusDay !== null ? ' dimmed' : ''}`} style={{ borderLeftColor: colour }} data-testid="tour-day" data-date={day.date} aria-label={`Day ${dayLabel(day.date)}`}>
             <header className="tour-day-header">
               <div>
                 <h3>
-                  <span className="tour-day-swatch" style={{ background: colour }} aria-hidden="true" />
-                  {dayLabel(day.date)}
+                  <button
+                    type="button"
+                    className="tour-day-focus"
+                    aria-pressed={focusDay === dayIndex}
+                    title={focusDay === dayIndex ? 'Show every day on the map' : 'Show this day on the map'}
+                    onClick={() => onFocusDay(focusDay === dayIndex ? null : dayIndex)}
+                    data-testid="tour-day-focus"
+                  >
+                    <span className="tour-day-swatch" style={{ background: colour }} aria-hidden="true" />
+                    {dayLabel(day.date)}
+                  </button>
                   {!day.working ? <span className="tour-badge tour-badge-warn">not a working day</span> : null}
                 </h3>
                 <div className="muted small" data-testid="tour-day-summary">

@@ -133,6 +133,7 @@ export const ToursPage = () => {
   const [notice, setNotice] = useState<string | null>(null);
   const [fitKey, setFitKey] = useState('');
   const [highlighted, setHighlighted] = useState<string | null>(null);
+  const [focusDay, setFocusDay] = useState<number | null>(null);
   const [showCandidates, setShowCandidates] = useState(true);
   /** Shown: an optimised plan, or a saved tour reopened. */
   const [origin, setOrigin] = useState<'optimised' | 'opened'>('optimised');
@@ -162,6 +163,7 @@ export const ToursPage = () => {
     evaluation.current++;
     setShown(p);
     setDraft(d);
+    setFocusDay(null);
     setNotice(message);
     setFitKey(`${p.userId}|${p.from}|${String(evaluation.current)}`);
   };
@@ -378,7 +380,7 @@ export const ToursPage = () => {
               </div>
               <ErrorBanner error={save.error} testId="tours-save-error" />
               <div className={`tours-timeline-wrap${pending ? ' pending' : ''}`} aria-busy={pending}>
-                <TourTimeline plan={shown} draft={draft} editable highlighted={highlighted} onHighlight={setHighlighted} onEdit={edit} dayExtras={dayExtras} />
+                <TourTimeline plan={shown} draft={draft} editable highlighted={highlighted} onHighlight={setHighlighted} onEdit={edit} dayExtras={dayExtras} focusDay={focusDay} onFocusDay={setFocusDay} />
               </div>
               <section className="tours-off" data-testid="tours-unplaced">
                 <h2>
@@ -442,7 +444,7 @@ export const ToursPage = () => {
           </section>
         </aside>
         <div className="map-wrap">
-          <TourMap plan={shown} fitKey={fitKey} highlighted={highlighted} boundaries={boundaries} attribution={attribution.data?.items} onStopClick={setHighlighted} />
+          <TourMap plan={shown} fitKey={fitKey} highlighted={highlighted} focusDay={focusDay} boundaries={boundaries} attribution={attribution.data?.items} onStopClick={setHighlighted} />
           {shown ? (
             <div className="tour-map-legend" data-testid="tour-map-legend">
               {shown.days.map((d, i) => (
