@@ -19,6 +19,7 @@ import { Spinner } from './ui/spinner.tsx';
 const MapPage = lazy(() => import('./features/map/map-page.tsx').then((m) => ({ default: m.MapPage })));
 const AroundPage = lazy(() => import('./features/around/around-page.tsx').then((m) => ({ default: m.AroundPage })));
 const TerritoriesPage = lazy(() => import('./features/territories/territories-page.tsx').then((m) => ({ default: m.TerritoriesPage })));
+const AppointmentsPage = lazy(() => import('./features/appointments/appointments-page.tsx').then((m) => ({ default: m.AppointmentsPage })));
 const ToursPage = lazy(() => import('./features/tours/tours-page.tsx').then((m) => ({ default: m.ToursPage })));
 const RepProfilePage = lazy(() => import('./features/tours/rep-profile-page.tsx').then((m) => ({ default: m.RepProfilePage })));
 const VisitTypesPage = lazy(() => import('./features/tours/visit-types-page.tsx').then((m) => ({ default: m.VisitTypesPage })));
@@ -91,6 +92,14 @@ const router = createBrowserRouter([
         element: (
           <Suspense fallback={<Spinner />}>
             <VisitTypesPage />
+          </Suspense>
+        ),
+      },
+      {
+        path: 'appointments',
+        element: (
+          <Suspense fallback={<Spinner />}>
+            <AppointmentsPage />
           </Suspense>
         ),
       },

@@ -57,6 +57,8 @@ export type Opportunity = Static<typeof Opportunity>;
 export const OpportunitiesResponse = Type.Object({
   userId: Uuid,
   date: IsoDate,
+  /** The organisation's time zone (times are shown in it). */
+  timeZone: Type.String(),
   widthKm: Type.Number(),
   visitType: Type.Object({ id: Uuid, name: Type.String(), durationMinutes: Type.Integer() }),
   items: Type.Array(Opportunity),
@@ -141,6 +143,8 @@ export const Slot = Type.Object({
 export type Slot = Static<typeof Slot>;
 
 export const SlotsResponse = Type.Object({
+  /** The organisation's time zone (times are shown in it). */
+  timeZone: Type.String(),
   account: Type.Object({ id: Uuid, name: Type.String(), location: LngLatSchema, ownerId: Type.Union([Uuid, Type.Null()]) }),
   visitType: Type.Object({ id: Uuid, name: Type.String(), durationMinutes: Type.Integer() }),
   items: Type.Array(Slot),

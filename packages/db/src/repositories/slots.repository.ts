@@ -11,7 +11,7 @@ export interface TourOrderRecord {
   readonly days: readonly { readonly date: string; readonly night: NightStay; readonly visitIds: readonly string[] }[];
 }
 
-export interface FieldUserRecord {
+export interface SlotsFieldUser {
   readonly id: string;
   readonly name: string;
   readonly role: string;
@@ -34,7 +34,7 @@ export class SlotsRepository {
   }
 
   /** Active field users (reps and technicians), by name. */
-  async fieldUsers(orgId: string): Promise<FieldUserRecord[]> {
+  async fieldUsers(orgId: string): Promise<SlotsFieldUser[]> {
     const r = await sql<{ id: string; name: string; role: string }>`
       select id, name, role from users
       where org_id = ${orgId} and active and role in ('rep', 'technician')

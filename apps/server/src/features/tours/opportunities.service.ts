@@ -280,6 +280,7 @@ export class OpportunitiesService {
     return {
       userId: day.userId,
       date: day.date,
+      timeZone,
       widthKm,
       visitType: { id: type.id, name: type.name, durationMinutes: type.durationMinutes },
       items: items.slice(0, body.limit ?? 20),

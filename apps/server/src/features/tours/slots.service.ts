@@ -221,6 +221,7 @@ export class SlotsService {
       if (accepted.length > count) accepted.pop();
     }
     return {
+      timeZone,
       account: { id: account.id, name: account.name, location: account.location, ownerId: account.ownerId },
       visitType: { id: type.id, name: type.name, durationMinutes: type.durationMinutes },
       items: accepted.map((a) => this.#slotDto(a.c, a.timed, a.cost, account, timeZone)),

@@ -20,6 +20,7 @@ const ICONS = {
   nearby: 'M12 12m-2 0a2 2 0 1 0 4 0a2 2 0 1 0-4 0M12 12m-6 0a6 6 0 1 0 12 0a6 6 0 1 0-12 0M12 2v3m0 14v3M2 12h3m14 0h3',
   imports: 'M12 3v12m0 0-4-4m4 4 4-4M4 17v2a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-2',
   territories: 'M3 5l6-2 6 2 6-2v16l-6 2-6-2-6 2zM9 3v16m6-14v16',
+  appointments: 'M8 2v4m8-4v4M3 10h18M5 4h14a2 2 0 0 1 2 2v14a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2zm7 10h.01',
   tours: 'M6 19a2 2 0 1 0 0-4 2 2 0 0 0 0 4zm12-10a2 2 0 1 0 0-4 2 2 0 0 0 0 4zM8 17h7a3 3 0 0 0 0-6H9a3 3 0 0 1 0-6h7',
   users: 'M16 19v-1a4 4 0 0 0-4-4H6a4 4 0 0 0-4 4v1M9 10a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7zm13 9v-1a4 4 0 0 0-3-3.9M16 3.1a3.5 3.5 0 0 1 0 6.8',
   logout: 'M9 21H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h4m7 14 5-5-5-5m5 5H9',
@@ -65,6 +66,7 @@ export const AppLayout = () => {
           <NavItem to={`/map${carried}`} icon={ICONS.map} label="Map" testId="nav-map" />
           <NavItem to={`/nearby${carried}`} icon={ICONS.nearby} label="Nearby" testId="nav-nearby" />
           <NavItem to="/tours" icon={ICONS.tours} label="Tours" testId="nav-tours" />
+          {session.user.role === 'rep' || session.user.role === 'technician' ? null : <NavItem to="/appointments" icon={ICONS.appointments} label="Appointments" testId="nav-appointments" />}
           <NavItem to="/geocoding" icon={ICONS.geocoding} label="Geocoding" testId="nav-geocoding" />
           {session.user.role === 'manager' || session.user.role === 'admin' ? <NavItem to="/territories" icon={ICONS.territories} label="Territories" testId="nav-territories" /> : null}
           {canEditAnyAccount(session.user.role) ? <NavItem to="/imports" icon={ICONS.imports} label="Import" testId="nav-imports" /> : null}
