@@ -33,6 +33,7 @@ import { createImportsFeature } from './features/imports/imports.feature.ts';
 import { exportsRoutes, importsRoutes } from './features/imports/imports.routes.ts';
 import { createToursFeature } from './features/tours/tours.feature.ts';
 import { repProfilesRoutes, toursRoutes, visitTypesRoutes, visitsRoutes } from './features/tours/tours.routes.ts';
+import { teamPlanRoutes } from './features/tours/team.routes.ts';
 import { appointmentsRoutes, createSlotsFeature, opportunitiesRoutes } from './features/tours/slots.routes.ts';
 import { TerritoriesService } from './features/territories/territories.service.ts';
 import { territoriesRoutes } from './features/territories/territories.routes.ts';
@@ -86,6 +87,13 @@ export const buildApp = async ({ handle, config, logger = true }: AppDeps): Prom
     dataDir: config.dataDir,
   });
   const tours = createToursFeature({ repos, transaction, ...(config.matrix ? { matrix: createMatrixProvider(config.matrix) } : {}) });
+  // team plans are jobs: one left running by a stopped server is marked interrupted; ours stop at shutdown
+  app.addHook('onReady', async () => {
+    await tours.team.recover();
+  });
+  app.addHook('onClose', async () => {
+    await tours.team.close();
+  });
   const slots = createSlotsFeature({ repos, transaction, tours: tours.tours, visits: tours.visits, ...(config.matrix ? { matrix: createMatrixProvider(config.matrix) } : {}) });
   const territories = new TerritoriesService({ territories: repos.territories, users: repos.users, transaction });
 
@@ -123,6 +131,7 @@ export const buildApp = async ({ handle, config, logger = true }: AppDeps): Prom
         await secured.register(geocodeRoutes, { prefix: '/geocode', geocoding });
         await secured.register(addressFilesRoutes, { prefix: '/geo/address-files', files: addressFiles });
         await secured.register(toursRoutes, { prefix: '/tours', tours: tours.tours });
+        await secured.register(teamPlanRoutes, { prefix: '/tours/team-plans', team: tours.team });
         await secured.register(repProfilesRoutes, { prefix: '/rep-profiles', visits: tours.visits });
         await secured.register(visitTypesRoutes, { prefix: '/visit-types', visits: tours.visits });
         await secured.register(visitsRoutes, { prefix: '/visits', visits: tours.visits });

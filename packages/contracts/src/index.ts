@@ -6,3 +6,4 @@ export * from './imports.ts';
 export * from './tours.ts';
 export * from './territories.ts';
 export * from './slots.ts';
+export * from './team-planning.ts';

@@ -12,5 +12,6 @@ export * from './repositories/address-points.repository.ts';
 export * from './repositories/imports.repository.ts';
 export * from './repositories/tours.repository.ts';
 export * from './repositories/territories.repository.ts';
+export * from './repositories/planning-jobs.repository.ts';
 export * from './repositories/slots.repository.ts';
 export * from './repositories/index.ts';

@@ -7,6 +7,7 @@ import * as imports from './2026-11-23T12-30_imports.ts';
 import * as tours from './2026-11-23T14-00_tours.ts';
 import * as territories from './2026-11-23T14-30_territories.ts';
 import * as accountsOrgLocationGist from './2026-11-23T15-00_accounts_org_location_gist.ts';
+import * as teamPlanning from './2026-11-23T16-00_team_planning.ts';
 
 /** Every migration, by name. Names are ISO dates so that they sort in order. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-23T14-00_tours': tours,
   '2026-11-23T14-30_territories': territories,
   '2026-11-23T15-00_accounts_org_location_gist': accountsOrgLocationGist,
+  '2026-11-23T16-00_team_planning': teamPlanning,
 };
 
 export const migrationProvider: MigrationProvider = {

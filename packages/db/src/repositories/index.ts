@@ -5,6 +5,7 @@ import { AddressPointsRepository } from './address-points.repository.ts';
 import { ContactsRepository } from './contacts.repository.ts';
 import { ImportsRepository } from './imports.repository.ts';
 import { OrgsRepository } from './orgs.repository.ts';
+import { PlanningJobsRepository } from './planning-jobs.repository.ts';
 import { SessionsRepository } from './sessions.repository.ts';
 import { SlotsRepository } from './slots.repository.ts';
 import { ToursRepository } from './tours.repository.ts';
@@ -21,6 +22,7 @@ export interface Repositories {
   readonly imports: ImportsRepository;
   readonly tours: ToursRepository;
   readonly territories: TerritoriesRepository;
+  readonly planningJobs: PlanningJobsRepository;
   readonly slots: SlotsRepository;
 }
 
@@ -34,6 +36,7 @@ export const createRepositories = (db: Kysely<Database>): Repositories => ({
   imports: new ImportsRepository(db),
   tours: new ToursRepository(db),
   territories: new TerritoriesRepository(db),
+  planningJobs: new PlanningJobsRepository(db),
   slots: new SlotsRepository(db),
 });
 

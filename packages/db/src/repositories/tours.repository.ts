@@ -113,6 +113,8 @@ interface TourStopsTable {
   drive_s: number;
   drive_m: number;
   wait_s: number;
+  /** false once the tour is cancelled (2026-11-23T16-00_team_planning): one active stop per visit. */
+  active: Generated<boolean>;
 }
 
 /** The tables of this feature, added to the shared Database type where they are used. */
@@ -685,11 +687,16 @@ export class ToursRepository {
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    if (t.days.length) {
+    await this.#insertDays(orgId, id, t.days);
+    return id;
+  }
+
+  async #insertDays(orgId: string, id: string, days: NewTour['days']): Promise<void> {
+    if (days.length) {
       await this.#db
         .insertInto('tour_days')
         .values(
-          t.days.map((d) => ({
+          days.map((d) => ({
             org_id: orgId,
             tour_id: id,
             date: d.date,
@@ -705,7 +712,7 @@ export class ToursRepository {
         )
         .execute();
     }
-    const stops = t.days.flatMap((d) =>
+    const stops = days.flatMap((d) =>
       d.stops.map((s) => ({
         org_id: orgId,
         tour_id: id,
@@ -722,7 +729,80 @@ export class ToursRepository {
       })),
     );
     if (stops.length) await this.#db.insertInto('tour_stops').values(stops).execute();
-    return id;
+  }
+
+  /** The tour's status and rep, its row locked until the end of the transaction (for a change or a cancel). */
+  async lockTour(orgId: string, id: string): Promise<{ userId: string; status: TourStatus } | undefined> {
+    const r = await this.#db.selectFrom('tours').select(['user_id', 'status']).where('org_id', '=', orgId).where('id', '=', id).forUpdate().executeTakeFirst();
+    return r ? { userId: r.user_id, status: r.status } : undefined;
+  }
+
+  /** Replaces a tour's days and stops and its planned totals. Call inside a transaction. */
+  async replaceTourDays(orgId: string, id: string, t: Pick<NewTour, 'dateFrom' | 'dateTo' | 'totals' | 'days'>): Promise<void> {
+    await this.#db.deleteFrom('tour_stops').where('org_id', '=', orgId).where('tour_id', '=', id).execute();
+    await this.#db.deleteFrom('tour_days').where('org_id', '=', orgId).where('tour_id', '=', id).execute();
+    await this.#db
+      .updateTable('tours')
+      .set({
+        date_from: t.dateFrom,
+        date_to: t.dateTo,
+        planned_distance_m: t.totals.distanceMetres,
+        planned_driving_s: t.totals.drivingSeconds,
+        planned_visits: t.totals.visits,
+        planned_hotel_nights: t.totals.hotelNights,
+        planned_meals: t.totals.meals,
+        planned_cost_cents: t.totals.costCents,
+        currency: t.totals.currency,
+        updated_at: new Date(),
+      })
+      .where('org_id', '=', orgId)
+      .where('id', '=', id)
+      .execute();
+    await this.#insertDays(orgId, id, t.days);
+  }
+
+  /** Cancels a tour: its stops no longer hold their visits (they can be planned again); days and totals are kept. */
+  async cancelTour(orgId: string, id: string): Promise<void> {
+    await this.#db.updateTable('tours').set({ status: 'cancelled', updated_at: new Date() }).where('org_id', '=', orgId).where('id', '=', id).execute();
+    await this.#db.updateTable('tour_stops').set({ active: false }).where('org_id', '=', orgId).where('tour_id', '=', id).execute();
+  }
+
+  /**
+   * Serialises bookings: transaction-scoped advisory locks on each rep and each visit (sorted, so two
+   * callers never wait on each other in a cycle). A second save of the same visit or rep waits here until
+   * the first commits, then sees it. Call first thing in the writing transaction.
+   */
+  async lockForBooking(orgId: string, userIds: readonly string[], visitIds: readonly string[]): Promise<void> {
+    const keys = [...new Set([...userIds.map((u) => `rep:${orgId}:${u}`), ...visitIds.map((v) => `visit:${orgId}:${v}`)])].sort();
+    for (const key of keys) await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(this.#db);
+  }
+
+  /** Planned tours of these reps that meet [from, to] (other than `exceptTourId`). */
+  async plannedToursMeeting(orgId: string, userIds: readonly string[], from: string, to: string, exceptTourId?: string): Promise<{ id: string; userId: string; dateFrom: string; dateTo: string }[]> {
+    if (userIds.length === 0) return [];
+    let q = this.#db
+      .selectFrom('tours')
+      .select(['id', 'user_id', sql<string>`to_char(date_from, 'YYYY-MM-DD')`.as('date_from'), sql<string>`to_char(date_to, 'YYYY-MM-DD')`.as('date_to')])
+      .where('org_id', '=', orgId)
+      .where('user_id', 'in', [...userIds])
+      .where('status', '=', 'planned')
+      .where(sql<boolean>`date_to >= ${from}::date and date_from <= ${to}::date`);
+    if (exceptTourId !== undefined) q = q.where('id', '!=', exceptTourId);
+    const rows = await q.orderBy('date_from').execute();
+    return rows.map((r) => ({ id: r.id, userId: r.user_id, dateFrom: r.date_from, dateTo: r.date_to }));
+  }
+
+  /** Gives these visits to a rep (a team plan placed them on that rep's tour). Returns how many changed. */
+  async reassignVisits(orgId: string, visitIds: readonly string[], userId: string): Promise<number> {
+    if (visitIds.length === 0) return 0;
+    const r = await this.#db
+      .updateTable('visits')
+      .set({ assigned_user_id: userId, updated_at: new Date() })
+      .where('org_id', '=', orgId)
+      .where('id', 'in', [...visitIds])
+      .where((eb) => eb.or([eb('assigned_user_id', 'is', null), eb('assigned_user_id', '!=', userId)]))
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows);
   }
 
   /** Which of these visits already stand on a planned tour (one visit, one tour). */

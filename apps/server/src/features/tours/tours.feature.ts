@@ -1,9 +1,12 @@
 import type { Repositories, Transactor } from '@geocrm/db';
+import { TeamPlanningService, type TeamPlanningDeps } from './team-planning.service.ts';
 import { ToursService, type ToursServiceDeps } from './tours.service.ts';
 import { VisitsService } from './visits.service.ts';
 
 /** Wires the tours feature (kept here so that app.ts needs only a few lines). */
-export const createToursFeature = (deps: { repos: Repositories; transaction: Transactor } & Partial<Pick<ToursServiceDeps, 'solve' | 'timeLimitMs' | 'matrix'>>) => {
+export const createToursFeature = (
+  deps: { repos: Repositories; transaction: Transactor } & Partial<Pick<ToursServiceDeps, 'solve' | 'timeLimitMs' | 'matrix'>> & { team?: Partial<Pick<TeamPlanningDeps, 'concurrency' | 'timeLimitMs'>> },
+) => {
   const visits = new VisitsService({ tours: deps.repos.tours, users: deps.repos.users, orgs: deps.repos.orgs, transaction: deps.transaction });
   const tours = new ToursService({
     tours: deps.repos.tours,
@@ -13,5 +16,15 @@ export const createToursFeature = (deps: { repos: Repositories; transaction: Tra
     ...(deps.timeLimitMs === undefined ? {} : { timeLimitMs: deps.timeLimitMs }),
     ...(deps.matrix ? { matrix: deps.matrix } : {}),
   });
-  return { visits, tours };
+  const team = new TeamPlanningService({
+    tours: deps.repos.tours,
+    jobs: deps.repos.planningJobs,
+    visits,
+    toursService: tours,
+    transaction: deps.transaction,
+    ...(deps.solve ? { solve: deps.solve } : {}),
+    ...(deps.matrix ? { matrix: deps.matrix } : {}),
+    ...deps.team,
+  });
+  return { visits, tours, team };
 };

@@ -1,5 +1,6 @@
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import {
+  ChangeTourBody,
   CreateVisitBody,
   CreateVisitTypeBody,
   ErrorBody,
@@ -57,6 +58,24 @@ export const toursRoutes: FastifyPluginCallbackTypebox<{ tours: ToursService }> 
   );
   app.get('/:id', { schema: { tags, summary: 'One saved tour with its days and stops', params: IdParams, response: { 200: TourDto, ...errors } } }, async (request) =>
     tours.get(actorOf(request), request.params.id),
+  );
+  app.patch(
+    '/:id',
+    {
+      schema: {
+        tags,
+        summary: "Change a planned tour's days (re-timed by the server; 422 naming every broken constraint; 409 when a visit or the rep's day is booked elsewhere)",
+        params: IdParams,
+        body: ChangeTourBody,
+        response: { 200: TourDto, ...errors },
+      },
+    },
+    async (request) => tours.change(actorOf(request), request.params.id, request.body),
+  );
+  app.delete(
+    '/:id',
+    { schema: { tags, summary: 'Cancel a planned tour: kept with status cancelled and its planned totals; its visits can be planned again', params: IdParams, response: { 200: TourDto, ...errors } } },
+    async (request) => tours.cancel(actorOf(request), request.params.id),
   );
   done();
 };

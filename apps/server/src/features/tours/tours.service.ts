@@ -1,8 +1,8 @@
 import { AppError, lngLat, type LngLat } from '@geocrm/domain';
 import { createEstimatedMatrixProvider, toTravelMatrix, type MatrixProvider } from '@geocrm/geo';
 import { solveInWorker, type Problem, type Solution, type SolveOptions } from '@geocrm/optimizer';
-import type { LngLatRecord, PlanningVisitRecord, RepProfileRecord, TourRecord, TourSummaryRecord, ToursRepository, Transactor } from '@geocrm/db';
-import type { PlanTourBody, TimelineDay, TourDaysBody, TourDto, TourList, TourListQuery, TourPlan, TourTotals } from '@geocrm/contracts';
+import type { LngLatRecord, NewTour, PlanningVisitRecord, Repositories, RepProfileRecord, TourRecord, TourSummaryRecord, ToursRepository, Transactor } from '@geocrm/db';
+import type { ChangeTourBody, PlanTourBody, TimelineDay, TourDaysBody, TourDto, TourList, TourListQuery, TourPlan, TourTotals } from '@geocrm/contracts';
 import type { Actor } from '../auth/auth.service.ts';
 import { assertMayPlan } from './access.ts';
 import { buildProblem, readSolution, type Unplaced } from './planner.ts';
@@ -26,14 +26,181 @@ export interface ToursServiceDeps {
 const iso = (epochSeconds: number): string => new Date(Math.round(epochSeconds) * 1000).toISOString();
 const invalid = (message: string, field: string): AppError => new AppError('VALIDATION', message, { details: { field } });
 
-interface Prepared {
+/** What answering a plan needs: the rep's profile, the matrix's points, where days start, the time zone. */
+export interface PlanFrame {
   readonly profile: RepProfileRecord;
-  readonly ctx: ScheduleContext;
   readonly points: readonly LngLatRecord[];
   readonly baseKind: 'home' | 'office';
-  readonly visits: ReadonlyMap<string, ScheduleVisit>;
   readonly timeZone: string;
 }
+
+interface Prepared extends PlanFrame {
+  readonly ctx: ScheduleContext;
+  readonly visits: ReadonlyMap<string, ScheduleVisit>;
+}
+
+/** A visit as the timeline and the planner see it; `loc` is its account's index in the matrix. */
+export const scheduleVisitOf = (v: PlanningVisitRecord, loc: number | undefined): ScheduleVisit => ({
+  id: v.id,
+  accountId: v.accountId,
+  accountName: v.accountName,
+  visitTypeName: v.visitTypeName,
+  requiredSkills: v.requiredSkills,
+  priority: v.priority,
+  loc,
+  appointmentAt: v.appointmentAt,
+  windowFrom: v.windowFrom,
+  windowTo: v.windowTo,
+  timeFrom: v.timeFrom,
+  timeTo: v.timeTo,
+  openingHours: v.openingHours,
+  serviceSeconds: v.durationMinutes * 60,
+});
+
+/** A database refusal that means "already booked": the one-active-stop-per-visit index or the one-tour-per-rep-day constraint. */
+export const isBookingConflict = (e: unknown): boolean => {
+  if (typeof e !== 'object' || e === null) return false;
+  const code = (e as { code?: unknown }).code;
+  return code === '23505' || code === '23P01';
+};
+
+/**
+ * Writes tours as one booking, inside the caller's transaction: advisory locks on every rep and visit
+ * first (a concurrent save of the same visit or rep waits, then sees this one), then the checks (a visit
+ * already on a planned tour, a rep already booked on one of the dates), then the inserts. The unique
+ * index and the exclusion constraint of the database stand behind the checks.
+ */
+export const bookTours = async (
+  repos: Repositories,
+  orgId: string,
+  tours: readonly NewTour[],
+  names: { visit: (id: string) => string; rep: (id: string) => string },
+  replacing?: string,
+): Promise<string[]> => {
+  const visitIds = tours.flatMap((t) => t.days.flatMap((d) => d.stops.map((s) => s.visitId)));
+  await repos.tours.lockForBooking(orgId, tours.map((t) => t.userId), visitIds);
+  const taken = (await repos.tours.plannedStops(orgId, visitIds)).filter((t) => t.tourId !== replacing);
+  if (taken.length) {
+    throw new AppError('CONFLICT', `Already on a saved tour: ${taken.map((t) => `${names.visit(t.visitId)} (${t.date})`).join(', ')}`, { details: { visits: taken } });
+  }
+  const busy = (
+    await Promise.all(tours.map(async (t) => (t.days.length ? repos.tours.plannedToursMeeting(orgId, [t.userId], t.dateFrom, t.dateTo, replacing) : [])))
+  ).flat();
+  if (busy.length) {
+    throw new AppError('CONFLICT', `Already booked on these dates: ${busy.map((b) => `${names.rep(b.userId)} (${b.dateFrom} – ${b.dateTo})`).join(', ')}`, { details: { tours: busy } });
+  }
+  const ids: string[] = [];
+  try {
+    for (const t of tours) {
+      if (replacing !== undefined) await repos.tours.replaceTourDays(orgId, replacing, t);
+      ids.push(replacing ?? (await repos.tours.insertTour(orgId, t)));
+    }
+  } catch (e) {
+    if (isBookingConflict(e)) throw new AppError('CONFLICT', 'Another save booked the same visit or rep day at the same moment: reload and plan again');
+    throw e;
+  }
+  return ids;
+};
+
+/** The tour to write for a timeline (times as instants, the hotel's place). */
+export const newTourOf = (frame: PlanFrame, userId: string, createdBy: string, timeline: readonly DayTimeline[]): NewTour => {
+  const totals = tourTotalsOf(frame.profile, timeline);
+  return {
+    userId,
+    dateFrom: timeline[0]?.date ?? '',
+    dateTo: timeline[timeline.length - 1]?.date ?? '',
+    createdBy,
+    totals: { distanceMetres: totals.distanceMetres, drivingSeconds: totals.drivingSeconds, visits: totals.visits, hotelNights: totals.hotelNights, meals: totals.meals, costCents: totals.costCents, currency: totals.currency },
+    days: timeline.map((d) => ({
+      date: d.date,
+      startAt: new Date(d.departure * 1000),
+      endAt: new Date(d.arrival * 1000),
+      distanceMetres: d.distanceMetres,
+      drivingSeconds: d.drivingSeconds,
+      lunch: d.lunch ? { startAt: new Date(d.lunch.start * 1000), endAt: new Date(d.lunch.end * 1000) } : null,
+      night: d.night,
+      nightLocation: d.nightLoc === undefined ? null : (frame.points[d.nightLoc] ?? null),
+      stops: d.stops.map((s, seq) => ({
+        seq,
+        visitId: s.visit.id,
+        arrivalAt: new Date(s.arrival * 1000),
+        startAt: new Date(s.start * 1000),
+        endAt: new Date(s.end * 1000),
+        departureAt: new Date(s.departure * 1000),
+        driveSeconds: s.driveSeconds,
+        driveMetres: s.driveMetres,
+        waitSeconds: s.waitSeconds,
+      })),
+    })),
+  };
+};
+
+export const tourTotalsOf = (profile: RepProfileRecord, timeline: readonly DayTimeline[]): TourTotals => {
+  const distanceMetres = timeline.reduce((s, d) => s + d.distanceMetres, 0);
+  const drivingSeconds = timeline.reduce((s, d) => s + d.drivingSeconds, 0);
+  const visits = timeline.reduce((s, d) => s + d.stops.filter((x) => x.visit.loc !== undefined).length, 0);
+  const hotelNights = timeline.filter((d) => d.night === 'hotel').length;
+  const meals = timeline.filter((d) => d.lunch !== null).length;
+  const { costPerKmCents, hotelNightCents, mealCents, currency } = profile;
+  return {
+    distanceMetres,
+    km: Math.round(distanceMetres / 100) / 10,
+    drivingSeconds,
+    drivingHours: Math.round(drivingSeconds / 36) / 100,
+    visits,
+    hotelNights,
+    meals,
+    costCents: Math.round((distanceMetres / 1000) * costPerKmCents) + hotelNights * hotelNightCents + meals * mealCents,
+    currency,
+  };
+};
+
+/** The plan as answered to the client: each day's stops with times, lunch, return leg and night; totals; unplaced visits. */
+export const tourPlanOf = (p: PlanFrame, userId: string, from: string, to: string, timeline: readonly DayTimeline[], unplaced: readonly Unplaced[], started: number): TourPlan => {
+  const place = (loc: number | undefined) => (loc === undefined ? null : (p.points[loc] ?? null));
+  const days: TimelineDay[] = timeline.map((d) => ({
+    date: d.date,
+    working: d.working,
+    startsFrom: { kind: d.startsAt === 'hotel' ? 'hotel' : p.baseKind, location: place(d.startLoc) ?? { lng: 0, lat: 0 } },
+    departure: iso(d.departure),
+    arrival: iso(d.arrival),
+    stops: d.stops.map((s, seq) => ({
+      seq,
+      visitId: s.visit.id,
+      accountId: s.visit.accountId,
+      accountName: s.visit.accountName,
+      visitType: s.visit.visitTypeName,
+      location: place(s.visit.loc),
+      appointment: s.visit.appointmentAt !== null,
+      arrival: iso(s.arrival),
+      start: iso(s.start),
+      end: iso(s.end),
+      departure: iso(s.departure),
+      waitSeconds: Math.round(s.waitSeconds),
+      driveSeconds: Math.round(s.driveSeconds),
+      driveMetres: Math.round(s.driveMetres),
+      flags: [...s.flags],
+    })),
+    lunch: d.lunch ? { start: iso(d.lunch.start), end: iso(d.lunch.end), afterStop: d.lunch.afterStop } : null,
+    returnLeg: { driveSeconds: Math.round(d.returnDriveSeconds), driveMetres: Math.round(d.returnDriveMetres) },
+    drivingSeconds: Math.round(d.drivingSeconds),
+    distanceMetres: Math.round(d.distanceMetres),
+    night: { stay: d.night, location: place(d.nightLoc) },
+    flags: [...d.flags],
+  }));
+  const valid = days.every((d) => d.flags.length === 0 && d.stops.every((s) => s.flags.length === 0));
+  return {
+    userId,
+    from,
+    to,
+    timeZone: p.timeZone,
+    days,
+    totals: tourTotalsOf(p.profile, timeline),
+    unplaced: unplaced.map((u) => ({ visitId: u.visit.id, accountId: u.visit.accountId, accountName: u.visit.accountName, reason: u.reason, message: u.message })),
+    valid,
+    computingMs: Math.round(performance.now() - started),
+  };
+};
 
 /** Plans, re-times and saves tours. */
 export class ToursService {
@@ -80,22 +247,7 @@ export class ToursService {
           index.set(key, loc);
         }
       }
-      byId.set(v.id, {
-        id: v.id,
-        accountId: v.accountId,
-        accountName: v.accountName,
-        visitTypeName: v.visitTypeName,
-        requiredSkills: v.requiredSkills,
-        priority: v.priority,
-        loc,
-        appointmentAt: v.appointmentAt,
-        windowFrom: v.windowFrom,
-        windowTo: v.windowTo,
-        timeFrom: v.timeFrom,
-        timeTo: v.timeTo,
-        openingHours: v.openingHours,
-        serviceSeconds: v.durationMinutes * 60,
-      });
+      byId.set(v.id, scheduleVisitOf(v, loc));
     }
     const matrix = toTravelMatrix(await this.#matrix.matrix(points.map((p): LngLat => lngLat(p.lng, p.lat))));
     const ctx: ScheduleContext = {
@@ -110,14 +262,14 @@ export class ToursService {
     return { profile, ctx, points, baseKind, visits: byId, timeZone };
   }
 
-  async #visitsById(actor: Actor, userId: string, ids: readonly string[]): Promise<PlanningVisitRecord[]> {
+  async #visitsById(actor: Actor, userId: string, ids: readonly string[], reassign = false): Promise<PlanningVisitRecord[]> {
     const rows = await this.#tours.planningVisits(actor.orgId, { ids });
     const found = new Set(rows.map((r) => r.id));
     const missing = ids.filter((id) => !found.has(id));
     if (missing.length) throw new AppError('NOT_FOUND', `Visit(s) not found: ${missing.join(', ')}`, { details: { visitIds: missing } });
     for (const v of rows) {
       if (v.status !== 'planned') throw invalid(`The visit to ${v.accountName} is ${v.status}: only planned visits go on a tour`, 'visitIds');
-      if (v.assignedUserId !== null && v.assignedUserId !== userId) throw invalid(`The visit to ${v.accountName} is assigned to another rep`, 'visitIds');
+      if (!reassign && v.assignedUserId !== null && v.assignedUserId !== userId) throw invalid(`The visit to ${v.accountName} is assigned to another rep`, 'visitIds');
     }
     return rows;
   }
@@ -151,7 +303,7 @@ export class ToursService {
     return this.#answer(p, body.userId, body.days[0]?.date ?? '', body.days[body.days.length - 1]?.date ?? '', timeline, [], started);
   }
 
-  async #timeDays(actor: Actor, body: TourDaysBody): Promise<{ p: Prepared; timeline: DayTimeline[] }> {
+  async #timeDays(actor: Actor, body: TourDaysBody, reassign = false): Promise<{ p: Prepared; timeline: DayTimeline[] }> {
     assertMayPlan(actor, body.userId);
     const dates = body.days.map((d) => d.date);
     for (let i = 1; i < dates.length; i++) {
@@ -163,7 +315,7 @@ export class ToursService {
     const ids = body.days.flatMap((d) => d.visitIds);
     const twice = ids.find((id, i) => ids.indexOf(id) !== i);
     if (twice !== undefined) throw invalid(`Visit ${twice} appears twice`, 'days');
-    const rows = await this.#visitsById(actor, body.userId, ids);
+    const rows = await this.#visitsById(actor, body.userId, ids, reassign);
     const p = await this.#prepare(actor, body.userId, first, rows);
     const inputs: DayInput[] = body.days.map((d) => ({
       date: d.date,
@@ -178,44 +330,57 @@ export class ToursService {
     const { p, timeline } = await this.#timeDays(actor, body);
     const flags = timeline.flatMap((d) => [...d.flags, ...d.stops.flatMap((s) => s.flags)]);
     if (flags.length) throw new AppError('INFEASIBLE', `The tour breaks ${flags.length} constraint(s): ${flags.map((f) => f.message).join('; ')}`, { details: { flags } });
-    const totals = this.#totals(p, timeline);
-    const visitIds = body.days.flatMap((d) => d.visitIds);
-    const id = await this.#transaction(async (repos) => {
-      // checked in the writing transaction: enough on PGlite (one transaction at a time); on PostgreSQL two
-      // concurrent saves of one visit could both pass (a unique index would need the tour status on the stop)
-      const taken = await repos.tours.plannedStops(actor.orgId, visitIds);
-      if (taken.length) {
-        const names = taken.map((t) => `${p.visits.get(t.visitId)?.accountName ?? t.visitId} (${t.date})`);
-        throw new AppError('CONFLICT', `Already on a saved tour: ${names.join(', ')}`, { details: { visits: taken } });
-      }
-      return repos.tours.insertTour(actor.orgId, {
-        userId: body.userId,
-        dateFrom: timeline[0]?.date ?? '',
-        dateTo: timeline[timeline.length - 1]?.date ?? '',
-        createdBy: actor.userId,
-        totals: { distanceMetres: totals.distanceMetres, drivingSeconds: totals.drivingSeconds, visits: totals.visits, hotelNights: totals.hotelNights, meals: totals.meals, costCents: totals.costCents, currency: totals.currency },
-        days: timeline.map((d) => ({
-          date: d.date,
-          startAt: new Date(d.departure * 1000),
-          endAt: new Date(d.arrival * 1000),
-          distanceMetres: d.distanceMetres,
-          drivingSeconds: d.drivingSeconds,
-          lunch: d.lunch ? { startAt: new Date(d.lunch.start * 1000), endAt: new Date(d.lunch.end * 1000) } : null,
-          night: d.night,
-          nightLocation: d.nightLoc === undefined ? null : (p.points[d.nightLoc] ?? null),
-          stops: d.stops.map((s, seq) => ({
-            seq,
-            visitId: s.visit.id,
-            arrivalAt: new Date(s.arrival * 1000),
-            startAt: new Date(s.start * 1000),
-            endAt: new Date(s.end * 1000),
-            departureAt: new Date(s.departure * 1000),
-            driveSeconds: s.driveSeconds,
-            driveMetres: s.driveMetres,
-            waitSeconds: s.waitSeconds,
-          })),
-        })),
-      });
+    const tour = newTourOf(p, body.userId, actor.userId, timeline);
+    const [id] = await this.#transaction((repos) =>
+      bookTours(repos, actor.orgId, [tour], { visit: (v) => p.visits.get(v)?.accountName ?? v, rep: () => p.profile.userName }),
+    );
+    if (id === undefined) throw new Error('tour not written');
+    return this.get(actor, id);
+  }
+
+  /**
+   * A rep's days timed for saving, refused with 422 on any broken constraint, not written (the team save
+   * writes every rep's tour in one transaction with `bookTours`). `reassign`: visits assigned to another
+   * rep may be taken (a team plan that crossed territories).
+   */
+  async tourToSave(actor: Actor, body: TourDaysBody, options: { reassign?: boolean } = {}): Promise<{ tour: NewTour; visitName: (id: string) => string; repName: string }> {
+    const { p, timeline } = await this.#timeDays(actor, body, options.reassign === true);
+    const flags = timeline.flatMap((d) => [...d.flags, ...d.stops.flatMap((s) => s.flags)]);
+    if (flags.length) {
+      throw new AppError('INFEASIBLE', `${p.profile.userName}'s tour breaks ${flags.length} constraint(s): ${flags.map((f) => f.message).join('; ')}`, { details: { userId: body.userId, flags } });
+    }
+    return { tour: newTourOf(p, body.userId, actor.userId, timeline), visitName: (id) => p.visits.get(id)?.accountName ?? id, repName: p.profile.userName };
+  }
+
+  /**
+   * Replaces a saved tour's days (PATCH): re-timed by the server and refused with 422 when a constraint
+   * is broken, like a save; visits left out go back to open. Only a planned tour changes.
+   */
+  async change(actor: Actor, id: string, body: ChangeTourBody): Promise<TourDto> {
+    const before = await this.#tours.getTour(actor.orgId, id);
+    if (!before) throw new AppError('NOT_FOUND', 'Tour not found');
+    assertMayPlan(actor, before.userId);
+    if (before.status !== 'planned') throw new AppError('CONFLICT', `This tour is ${before.status}: only a planned tour can be changed`);
+    const { p, timeline } = await this.#timeDays(actor, { userId: before.userId, days: body.days });
+    const flags = timeline.flatMap((d) => [...d.flags, ...d.stops.flatMap((s) => s.flags)]);
+    if (flags.length) throw new AppError('INFEASIBLE', `The tour breaks ${flags.length} constraint(s): ${flags.map((f) => f.message).join('; ')}`, { details: { flags } });
+    const tour = newTourOf(p, before.userId, actor.userId, timeline);
+    await this.#transaction(async (repos) => {
+      const locked = await repos.tours.lockTour(actor.orgId, id);
+      if (locked?.status !== 'planned') throw new AppError('CONFLICT', 'This tour was cancelled or completed meanwhile');
+      await bookTours(repos, actor.orgId, [tour], { visit: (v) => p.visits.get(v)?.accountName ?? v, rep: () => p.profile.userName }, id);
+    });
+    return this.get(actor, id);
+  }
+
+  /** Cancels a saved tour (DELETE): kept with its planned totals, status cancelled; its visits go back to open. */
+  async cancel(actor: Actor, id: string): Promise<TourDto> {
+    await this.#transaction(async (repos) => {
+      const locked = await repos.tours.lockTour(actor.orgId, id);
+      if (!locked) throw new AppError('NOT_FOUND', 'Tour not found');
+      assertMayPlan(actor, locked.userId);
+      if (locked.status === 'done') throw new AppError('CONFLICT', 'This tour is done: it cannot be cancelled');
+      if (locked.status === 'planned') await repos.tours.cancelTour(actor.orgId, id);
     });
     return this.get(actor, id);
   }
@@ -234,70 +399,8 @@ export class ToursService {
     return { items: rows.map(toTourSummaryDto) };
   }
 
-  #totals(p: Prepared, timeline: readonly DayTimeline[]): TourTotals {
-    const distanceMetres = timeline.reduce((s, d) => s + d.distanceMetres, 0);
-    const drivingSeconds = timeline.reduce((s, d) => s + d.drivingSeconds, 0);
-    const visits = timeline.reduce((s, d) => s + d.stops.filter((x) => x.visit.loc !== undefined).length, 0);
-    const hotelNights = timeline.filter((d) => d.night === 'hotel').length;
-    const meals = timeline.filter((d) => d.lunch !== null).length;
-    const { costPerKmCents, hotelNightCents, mealCents, currency } = p.profile;
-    return {
-      distanceMetres,
-      km: Math.round(distanceMetres / 100) / 10,
-      drivingSeconds,
-      drivingHours: Math.round(drivingSeconds / 36) / 100,
-      visits,
-      hotelNights,
-      meals,
-      costCents: Math.round((distanceMetres / 1000) * costPerKmCents) + hotelNights * hotelNightCents + meals * mealCents,
-      currency,
-    };
-  }
-
   #answer(p: Prepared, userId: string, from: string, to: string, timeline: readonly DayTimeline[], unplaced: readonly Unplaced[], started: number): TourPlan {
-    const place = (loc: number | undefined) => (loc === undefined ? null : (p.points[loc] ?? null));
-    const days: TimelineDay[] = timeline.map((d) => ({
-      date: d.date,
-      working: d.working,
-      startsFrom: { kind: d.startsAt === 'hotel' ? 'hotel' : p.baseKind, location: place(d.startLoc) ?? { lng: 0, lat: 0 } },
-      departure: iso(d.departure),
-      arrival: iso(d.arrival),
-      stops: d.stops.map((s, seq) => ({
-        seq,
-        visitId: s.visit.id,
-        accountId: s.visit.accountId,
-        accountName: s.visit.accountName,
-        visitType: s.visit.visitTypeName,
-        location: place(s.visit.loc),
-        appointment: s.visit.appointmentAt !== null,
-        arrival: iso(s.arrival),
-        start: iso(s.start),
-        end: iso(s.end),
-        departure: iso(s.departure),
-        waitSeconds: Math.round(s.waitSeconds),
-        driveSeconds: Math.round(s.driveSeconds),
-        driveMetres: Math.round(s.driveMetres),
-        flags: [...s.flags],
-      })),
-      lunch: d.lunch ? { start: iso(d.lunch.start), end: iso(d.lunch.end), afterStop: d.lunch.afterStop } : null,
-      returnLeg: { driveSeconds: Math.round(d.returnDriveSeconds), driveMetres: Math.round(d.returnDriveMetres) },
-      drivingSeconds: Math.round(d.drivingSeconds),
-      distanceMetres: Math.round(d.distanceMetres),
-      night: { stay: d.night, location: place(d.nightLoc) },
-      flags: [...d.flags],
-    }));
-    const valid = days.every((d) => d.flags.length === 0 && d.stops.every((s) => s.flags.length === 0));
-    return {
-      userId,
-      from,
-      to,
-      timeZone: p.timeZone,
-      days,
-      totals: this.#totals(p, timeline),
-      unplaced: unplaced.map((u) => ({ visitId: u.visit.id, accountId: u.visit.accountId, accountName: u.visit.accountName, reason: u.reason, message: u.message })),
-      valid,
-      computingMs: Math.round(performance.now() - started),
-    };
+    return tourPlanOf(p, userId, from, to, timeline, unplaced, started);
   }
 }
 
