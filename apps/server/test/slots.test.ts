@@ -30,9 +30,10 @@ describe('appointment slots', () => {
     const free = body.items.find((s) => s.tourId === null && s.userId === f.repId);
     expect(free, 'the rep\'s free Tuesday is proposed').toBeDefined();
     expect(first?.extraKm ?? 0).toBeLessThan(free?.extraKm ?? 0);
-    // ranked by added cost (owner penalty aside: same owner on the first slots)
-    const repSlots = body.items.filter((s) => s.userId === f.repId);
-    expect(repSlots.map((s) => s.extraCostCents)).toEqual([...repSlots.map((s) => s.extraCostCents)].sort((a, b) => a - b));
+    // ranked by added cost, the owner first at equal cost, fewer shifted visits first
+    const ranks = body.items.map((s) => s.rankCents);
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+    for (const s of body.items) expect(s.rankCents).toBeGreaterThanOrEqual(s.extraCostCents);
     for (const s of body.items) {
       const t = local(s.start);
       expect(t.date).toBe(s.date);

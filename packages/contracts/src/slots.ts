@@ -132,6 +132,8 @@ export const Slot = Type.Object({
   extraKm: Type.Number(),
   extraMinutes: Type.Number(),
   extraCostCents: Type.Integer(),
+  /** What the slots are ranked by: the extra cost + a penalty when the rep does not own the account + per minute another visit shifts. */
+  rankCents: Type.Integer(),
   currency: Type.String(),
   /** The account's owner is this rep. */
   ownerFit: Type.Boolean(),

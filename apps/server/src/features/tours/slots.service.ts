@@ -22,8 +22,18 @@ export interface SlotsServiceDeps {
 
 /** Ranking penalty (cents) for a rep who is not the account's owner: the customer knows their rep. */
 export const NOT_OWNER_PENALTY_CENTS = 1_000;
+/** Ranking penalty (cents) per minute another visit is shifted: the other customers' times are disturbed. */
+export const SHIFT_PENALTY_CENTS_PER_MINUTE = 5;
 const MAX_RANGE_DAYS = 31;
 const NEW_ID = '00000000-0000-4000-8000-000000000000';
+
+/** What the shifts of the other stops cost in the ranking (≥ 0: the drive-cost estimate stays a lower bound). */
+const shiftPenalty = (baseline: readonly DayTimeline[], timed: Timed): number => {
+  const before = new Map(baseline.flatMap((d) => d.stops.map((s) => [s.visit.id, s.start] as const)));
+  let minutes = 0;
+  for (const d of timed.timeline) for (const s of d.stops) minutes += Math.abs(s.start - (before.get(s.visit.id) ?? s.start)) / 60;
+  return Math.round(minutes * SHIFT_PENALTY_CENTS_PER_MINUTE);
+};
 
 const invalid = (message: string, field: string): AppError => new AppError('VALIDATION', message, { details: { field } });
 
@@ -215,7 +225,7 @@ export class SlotsService {
       const timed = this.#tryAt(c, account, type, nowSeconds);
       if (!timed) continue;
       taken.add(key);
-      const cost = detourCents(c.rep.profile, timed.extraDriveSeconds, timed.extraMetres) + c.penalty;
+      const cost = detourCents(c.rep.profile, timed.extraDriveSeconds, timed.extraMetres) + c.penalty + shiftPenalty(c.block.baseline, timed);
       accepted.push({ c, timed, cost });
       accepted.sort((a, b) => a.cost - b.cost);
       if (accepted.length > count) accepted.pop();
@@ -276,7 +286,8 @@ export class SlotsService {
       position: c.position,
       extraKm,
       extraMinutes,
-      extraCostCents: Math.max(0, cost - c.penalty),
+      extraCostCents: Math.max(0, detourCents(c.rep.profile, timed.extraDriveSeconds, timed.extraMetres)),
+      rankCents: cost,
       currency: c.rep.profile.currency,
       ownerFit,
       moves,
