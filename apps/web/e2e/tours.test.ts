@@ -26,8 +26,13 @@ const routeColours = (page: Page) =>
 /** No re-timing under way (the timeline is not busy). */
 const waitForTimed = (page: Page) => page.waitForFunction(() => document.querySelector('[aria-busy="true"]') === null, undefined, { timeout: 60_000, polling: 200 });
 
-const firstDay = (page: Page) => page.getByTestId('tour-day').first();
-const stopTimes = async (page: Page) => (await firstDay(page).getByTestId('tour-stop-times').allTextContents()).join(' | ');
+const dayAt = (page: Page, index: number) => page.getByTestId('tour-day').nth(index);
+const stopTimes = async (page: Page, day: number) => (await dayAt(page, day).getByTestId('tour-stop-times').allTextContents()).join(' | ');
+/** The index of the day with the most stops. */
+const busiestDay = async (page: Page): Promise<number> => {
+  const counts = await page.getByTestId('tour-day').evaluateAll((days) => days.map((d) => d.querySelectorAll('[data-testid="tour-stop"]').length));
+  return counts.indexOf(Math.max(...counts));
+};
 const flagCount = async (page: Page) => (await page.getByTestId('tour-day-flag').count()) + (await page.getByTestId('tour-stop-flag').count());
 
 /** Takes stops off (a flagged stop, else the last stop of a flagged day) until every constraint holds. */
@@ -83,21 +88,27 @@ describe('tours in Chromium', () => {
     expect(await page.locator('.tour-marker-base').count()).toBe(1);
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'tours-planned.png') });
 
-    // Reorder by keyboard: the first stop of the first day goes down one place; the times are recomputed.
-    const before = await stopTimes(page);
-    const firstName = await firstDay(page).getByTestId('tour-stop-name').first().textContent();
-    await firstDay(page).getByTestId('tour-stop-down').first().focus();
+    // Reorder by keyboard on the busiest day: its first stop goes down one place; the times are recomputed.
+    const busy = await busiestDay(page);
+    const busyDay = dayAt(page, busy);
+    const busyLabel = ((await busyDay.getByTestId('tour-day-focus').textContent()) ?? '').trim();
+    const busyDate = (await busyDay.getAttribute('data-date')) ?? '';
+    expect(await busyDay.getByTestId('tour-stop').count()).toBeGreaterThan(2);
+    const before = await stopTimes(page, busy);
+    const firstName = await busyDay.getByTestId('tour-stop-name').first().textContent();
+    await busyDay.getByTestId('tour-stop-down').first().focus();
     await page.keyboard.press('Enter');
-    await expect.poll(() => stopTimes(page), { timeout: 60_000 }).not.toBe(before);
+    await expect.poll(() => busyDay.getByTestId('tour-stop-name').nth(1).textContent(), { timeout: 60_000 }).toBe(firstName);
+    await page.getByTestId('tours-notice').filter({ hasText: 'times recomputed' }).waitFor({ timeout: 60_000 });
     await waitForTimed(page);
-    expect(await firstDay(page).getByTestId('tour-stop-name').nth(1).textContent()).toBe(firstName);
-    await page.getByTestId('tours-notice').filter({ hasText: 'times recomputed' }).waitFor();
+    expect(await stopTimes(page, busy)).not.toBe(before);
 
-    // Pile the second day's stops onto the first until a constraint breaks: it is flagged, and saving is refused.
-    for (let i = 0; i < 10 && (await flagCount(page)) === 0; i++) {
-      const count = await firstDay(page).getByTestId('tour-stop').count();
-      await page.getByTestId('tour-day').nth(1).getByTestId('tour-stop-move-day').first().selectOption({ index: 1 });
-      await expect.poll(() => firstDay(page).getByTestId('tour-stop').count(), { timeout: 60_000 }).toBe(count + 1);
+    // Pile other days' stops onto it until a constraint breaks: it is flagged, and saving is refused.
+    for (let i = 0; i < 12 && (await flagCount(page)) === 0; i++) {
+      const count = await busyDay.getByTestId('tour-stop').count();
+      const from = page.locator(`[data-testid="tour-day"]:not([data-date="${busyDate}"])`).filter({ has: page.getByTestId('tour-stop') }).first();
+      await from.getByTestId('tour-stop-move-day').first().selectOption({ label: busyLabel });
+      await expect.poll(() => busyDay.getByTestId('tour-stop').count(), { timeout: 60_000 }).toBe(count + 1);
       await waitForTimed(page);
     }
     expect(await flagCount(page)).toBeGreaterThan(0);
@@ -106,7 +117,7 @@ describe('tours in Chromium', () => {
     const refused = page.getByTestId('tours-save-error');
     await refused.waitFor({ timeout: 60_000 });
     expect(await refused.textContent()).toMatch(/breaks \d+ constraint/);
-    await firstDay(page).scrollIntoViewIfNeeded();
+    await busyDay.scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'tours-flagged.png') });
 
     // Take the broken parts off, add a visit left over back to a day, and save.
@@ -136,16 +147,17 @@ describe('tours in Chromium', () => {
     await page.getByTestId('tour-totals').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'tours-saved.png') });
 
-    // Drag the second stop of the first day onto its first stop: it takes its place, re-timed.
-    const names = () => firstDay(page).getByTestId('tour-stop-name').allTextContents();
+    // Drag the second stop of the busiest day onto its first stop: it takes its place, re-timed.
+    const dragDay = dayAt(page, await busiestDay(page));
+    const names = () => dragDay.getByTestId('tour-stop-name').allTextContents();
     const order = await names();
-    await firstDay(page).getByTestId('tour-stop').nth(1).scrollIntoViewIfNeeded();
-    await firstDay(page).getByTestId('tour-stop').nth(1).dragTo(firstDay(page).getByTestId('tour-stop').first());
+    await dragDay.getByTestId('tour-stop').nth(1).scrollIntoViewIfNeeded();
+    await dragDay.getByTestId('tour-stop').nth(1).dragTo(dragDay.getByTestId('tour-stop').first());
     await expect.poll(names, { timeout: 60_000 }).toEqual([order[1], order[0], ...order.slice(2)]);
     await waitForTimed(page);
 
-    // Bring the second day forward on the map and send the rep to a hotel after it: the night shows on the map and in the totals.
-    const second = page.getByTestId('tour-day').nth(1);
+    // Bring the busiest day forward on the map and send the rep to a hotel after it: the night shows on the map and in the totals.
+    const second = dayAt(page, await busiestDay(page));
     const secondStops = await second.getByTestId('tour-stop').count();
     await second.getByTestId('tour-day-focus').click();
     await expect.poll(() => page.locator('[data-testid="tour-stop-marker"]:not(.dimmed)').count(), { timeout: 30_000 }).toBe(secondStops);
@@ -157,6 +169,27 @@ describe('tours in Chromium', () => {
     await waitForMapIdle(page);
     await second.scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'tours-hotel-night.png') });
+
+    // Opportunities on the way: free some time on that day, list what fits along its route, add the best one.
+    for (let i = 0; i < 3; i++) {
+      const count = await second.getByTestId('tour-stop').count();
+      await second.getByTestId('tour-stop-remove').last().click();
+      await expect.poll(() => second.getByTestId('tour-stop').count(), { timeout: 60_000 }).toBe(count - 1);
+      await waitForTimed(page);
+    }
+    await second.getByTestId('tour-opportunities-toggle').click();
+    const summary = second.getByTestId('opportunities-summary');
+    await summary.waitFor({ timeout: 60_000 });
+    expect(await summary.textContent()).toMatch(/worth adding on/);
+    const offered = await second.getByTestId('opportunity').count();
+    if (offered > 0) {
+      const count = await second.getByTestId('tour-stop').count();
+      await second.getByTestId('opportunity-add').first().click();
+      await expect.poll(() => second.getByTestId('tour-stop').count(), { timeout: 60_000 }).toBe(count + 1);
+      await page.getByTestId('tours-notice').filter({ hasText: 'Visit added' }).waitFor();
+    }
+    await second.getByTestId('opportunities-panel').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'tours-opportunities.png') });
   }, 420_000);
 
   it('shows a rep profile a manager edits and the visit types; a rep plans only their own days and reads their profile', async () => {

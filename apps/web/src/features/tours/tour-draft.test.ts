@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addVisit, draftBody, draftsEqual, findStop, moveStop, moveStopToDay, nudgeStop, offTour, removeStop, setNight, type TourDraft } from './tour-draft.ts';
+import { addVisit, draftBody, draftOfBody, draftsEqual, findStop, moveStop, moveStopToDay, nudgeStop, offTour, removeStop, setNight, type TourDraft } from './tour-draft.ts';
 import { addDays, clock, dayLabel, durationText, isoWeekday, kmText, nextMonday } from './tour-format.ts';
 
 const draft: TourDraft = {
@@ -60,6 +60,8 @@ describe('tour draft edits', () => {
     expect(draftsEqual(draft, { ...draft, days: draft.days.map((d) => ({ ...d, visitIds: [...d.visitIds] })) })).toBe(true);
     expect(findStop(draft, 'e')).toEqual({ day: 1, index: 1 });
     expect(findStop(draft, 'zz')).toBeUndefined();
+    expect(draftsEqual(draftOfBody(draftBody(draft)), draft)).toBe(true);
+    expect(draftOfBody({ userId: 'u1', days: [{ date: '2026-11-30', visitIds: ['a'] }] }).days[0]?.night).toBe('home');
     expect(draftBody(draft)).toEqual({
       userId: 'u1',
       days: [

@@ -31,6 +31,12 @@ export const draftOfTour = (tour: TourDto): TourDraft => ({
   days: tour.days.map((d) => ({ date: d.date, visitIds: [...d.stops].sort((a, b) => a.seq - b.seq).map((s) => s.visitId), night: d.night.stay })),
 });
 
+/** A draft from a request body (e.g. the days another panel sends back after inserting a visit). */
+export const draftOfBody = (body: TourDaysBody): TourDraft => ({
+  userId: body.userId,
+  days: body.days.map((d) => ({ date: d.date, visitIds: [...d.visitIds], night: d.night ?? 'home' })),
+});
+
 export const draftBody = (draft: TourDraft): TourDaysBody => ({
   userId: draft.userId,
   days: draft.days.map((d) => ({ date: d.date, visitIds: [...d.visitIds], night: d.night })),

@@ -6,7 +6,9 @@ import { useAttribution, useBoundaries } from '../map/geo-api.ts';
 import { useUsers } from '../users/users-api.ts';
 import { ErrorBanner } from '../../ui/error-banner.tsx';
 import { usePageTitle } from '../../ui/use-page-title.ts';
-import { addVisit, draftBody, draftOfPlan, draftOfTour, draftsEqual, offTour, type TourDraft } from './tour-draft.ts';
+import type { MapLibreMap } from '../../map/maplibre.ts';
+import { OpportunitiesPanel } from '../opportunities/opportunities-panel.tsx';
+import { addVisit, draftBody, draftOfBody, draftOfPlan, draftOfTour, draftsEqual, offTour, type TourDraft } from './tour-draft.ts';
 import { addDays, clock, dayColour, dayLabel, durationText, kmText, localToday, moneyText, nextMonday } from './tour-format.ts';
 import { TourMap } from './tour-map.tsx';
 import { TourTimeline, VISIT_DRAG_TYPE } from './tour-timeline.tsx';
@@ -134,6 +136,9 @@ export const ToursPage = () => {
   const [fitKey, setFitKey] = useState('');
   const [highlighted, setHighlighted] = useState<string | null>(null);
   const [focusDay, setFocusDay] = useState<number | null>(null);
+  /** The day whose opportunities on the way are open (one at a time: each asks the server). */
+  const [oppDay, setOppDay] = useState<number | null>(null);
+  const [mapInstance, setMapInstance] = useState<MapLibreMap | null>(null);
   const [showCandidates, setShowCandidates] = useState(true);
   /** Shown: an optimised plan, or a saved tour reopened. */
   const [origin, setOrigin] = useState<'optimised' | 'opened'>('optimised');
@@ -164,6 +169,7 @@ export const ToursPage = () => {
     setShown(p);
     setDraft(d);
     setFocusDay(null);
+    setOppDay(null);
     setNotice(message);
     setFitKey(`${p.userId}|${p.from}|${String(evaluation.current)}`);
   };
@@ -239,13 +245,41 @@ export const ToursPage = () => {
   const isSavedAsShown = tour !== null && draft !== null && draftsEqual(tour.draft, draft);
   const pending = evaluate.isPending;
 
-  const dayExtras = (dayIndex: number, day: TimelineDay): ReactNode => {
-    void dayIndex;
-    void day;
-    // Mount point: opportunities on the way (features/opportunities: OpportunitiesPanel) and, on a saved
-    // tour, the day's actions (features/announce: TourDayActions) once those components exist.
-    return null;
-  };
+  /** Under each day: the accounts worth adding on the way (F-TOUR-3), inserted and re-timed in one call. */
+  const dayExtras = (dayIndex: number, day: TimelineDay): ReactNode => (
+    <details
+      className="tour-opps"
+      open={oppDay === dayIndex}
+      onToggle={(e) => {
+        const open = e.currentTarget.open;
+        setOppDay((d) => (open ? dayIndex : d === dayIndex ? null : d));
+      }}
+    >
+      <summary className="small" data-testid="tour-opportunities-toggle">
+        Opportunities on the way
+      </summary>
+      {oppDay === dayIndex && draft ? (
+        <OpportunitiesPanel
+          // a saved tour unchanged: the insert rewrites it on the server; otherwise the edited days
+          days={isSavedAsShown ? null : draftBody(draft)}
+          dayIndex={dayIndex}
+          {...(isSavedAsShown && tour ? { tourId: tour.id, date: day.date } : {})}
+          map={mapInstance}
+          onPlanChange={(p, body) => {
+            const d = draftOfBody(body);
+            evaluation.current++;
+            setShown(p);
+            setDraft(d);
+            if (isSavedAsShown && tour) setTour({ id: tour.id, draft: d });
+            setNotice(`Visit added on ${dayLabel(day.date)}; times recomputed`);
+          }}
+        />
+      ) : null}
+    </details>
+  );
+
+  // Mount point for a saved tour's day actions (features/announce: TourDayActions { tourId, date }: tour sheet,
+  // .ics, directions, notify) once that component exists.
 
   const addOff = (visitId: string, day: number, name: string) => {
     if (draft) edit(addVisit(draft, visitId, day), `${name} added to ${dayLabel(draft.days[day]?.date ?? '')}`);
@@ -444,7 +478,7 @@ export const ToursPage = () => {
           </section>
         </aside>
         <div className="map-wrap">
-          <TourMap plan={shown} fitKey={fitKey} highlighted={highlighted} focusDay={focusDay} boundaries={boundaries} attribution={attribution.data?.items} onStopClick={setHighlighted} />
+          <TourMap plan={shown} fitKey={fitKey} highlighted={highlighted} focusDay={focusDay} boundaries={boundaries} attribution={attribution.data?.items} onStopClick={setHighlighted} onMap={setMapInstance} />
           {shown ? (
             <div className="tour-map-legend" data-testid="tour-map-legend">
               {shown.days.map((d, i) => (
