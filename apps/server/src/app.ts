@@ -29,6 +29,8 @@ import { estimatedDriveSeconds, radiusForDriveSeconds } from './features/geo/dri
 import { Geocoding } from './features/geo/geocoding.ts';
 import { AddressFilesService } from './features/geo/address-files.service.ts';
 import { addressFilesRoutes } from './features/geo/address-files.routes.ts';
+import { createGeocodeJobsFeature } from './features/geo/geocode-jobs.feature.ts';
+import { geocodeJobsRoutes } from './features/geo/geocode-jobs.routes.ts';
 import { createImportsFeature } from './features/imports/imports.feature.ts';
 import { exportsRoutes, importsRoutes } from './features/imports/imports.routes.ts';
 import { createToursFeature } from './features/tours/tours.feature.ts';
@@ -77,6 +79,7 @@ export const buildApp = async ({ handle, config, logger = true }: AppDeps): Prom
     transaction,
     geocode: (orgId, address, provider) => geocoding.place(orgId, address, provider),
   });
+  const geocodeJobs = createGeocodeJobsFeature(app, { repos, transaction, geocoding });
   const around = new AroundService({ accounts: repos.accounts, locate: gazetteerLocator, drive: { seconds: estimatedDriveSeconds, radiusFor: radiusForDriveSeconds } });
   // Imports place addresses exactly as the accounts API does (off the main thread when that is the embedded gazetteer).
   const imports = createImportsFeature(app, {
@@ -129,6 +132,7 @@ export const buildApp = async ({ handle, config, logger = true }: AppDeps): Prom
         await secured.register(exportsRoutes, { prefix: '/exports', exporter: imports.exporter });
         await secured.register(geoRoutes, { prefix: '/geo' });
         await secured.register(geocodeRoutes, { prefix: '/geocode', geocoding });
+        await secured.register(geocodeJobsRoutes, { prefix: '/geocode/jobs', jobs: geocodeJobs.service });
         await secured.register(addressFilesRoutes, { prefix: '/geo/address-files', files: addressFiles });
         await secured.register(toursRoutes, { prefix: '/tours', tours: tours.tours });
         await secured.register(teamPlanRoutes, { prefix: '/tours/team-plans', team: tours.team });

@@ -13,5 +13,6 @@ export * from './repositories/imports.repository.ts';
 export * from './repositories/tours.repository.ts';
 export * from './repositories/territories.repository.ts';
 export * from './repositories/planning-jobs.repository.ts';
+export * from './repositories/geocode-jobs.repository.ts';
 export * from './repositories/slots.repository.ts';
 export * from './repositories/index.ts';

@@ -3,6 +3,7 @@ import type { Database } from '../schema.ts';
 import { AccountsRepository } from './accounts.repository.ts';
 import { AddressPointsRepository } from './address-points.repository.ts';
 import { ContactsRepository } from './contacts.repository.ts';
+import { GeocodeJobsRepository } from './geocode-jobs.repository.ts';
 import { ImportsRepository } from './imports.repository.ts';
 import { OrgsRepository } from './orgs.repository.ts';
 import { PlanningJobsRepository } from './planning-jobs.repository.ts';
@@ -23,6 +24,7 @@ export interface Repositories {
   readonly tours: ToursRepository;
   readonly territories: TerritoriesRepository;
   readonly planningJobs: PlanningJobsRepository;
+  readonly geocodeJobs: GeocodeJobsRepository;
   readonly slots: SlotsRepository;
 }
 
@@ -37,6 +39,7 @@ export const createRepositories = (db: Kysely<Database>): Repositories => ({
   tours: new ToursRepository(db),
   territories: new TerritoriesRepository(db),
   planningJobs: new PlanningJobsRepository(db),
+  geocodeJobs: new GeocodeJobsRepository(db),
   slots: new SlotsRepository(db),
 });
 

@@ -57,6 +57,18 @@ const addressQuery = (a: AccountAddressInput): GeocodeQuery => {
   return { street, postcode: a.postcode, city: a.city, ...(a.country ? { country: a.country } : {}) };
 };
 
+/** What a background job learns of one address: a placement, no confident answer, or a failure (each with why). */
+export type JobPlacement =
+  | { readonly kind: 'placed'; readonly placement: Placement }
+  | { readonly kind: 'not_found'; readonly reason: string }
+  | { readonly kind: 'failed'; readonly reason: string };
+
+const describeBest = (feature: ProviderGeocodeFeature | undefined): string => {
+  if (!feature) return 'the geocoder knows no such place';
+  const { label, precision, score } = feature.properties;
+  return `best answer "${label}" (${precision}, score ${score.toFixed(2)}) is too ${precision === 'region' || precision === 'country' ? 'coarse' : 'unsure'} to be a pin`;
+};
+
 /** The geocoding cache in the database (shared by every organisation: answers do not depend on who asks). */
 export const databaseGeocodeCache = (repo: AddressPointsRepository): GeocodeCache => ({
   get: async (key) => (await repo.cacheGet(key)) as CachedEntry | undefined,
@@ -121,6 +133,23 @@ export class Geocoding {
       }
       throw error;
     }
+  }
+
+  /**
+   * For background jobs: the named provider only, never the offline fallback (a job must say that the
+   * online geocoder failed, not quietly put back a town-level pin), with the reason when not placed.
+   */
+  async placeForJob(orgId: string, address: AccountAddressInput, provider: GeocoderName): Promise<JobPlacement> {
+    const query = addressQuery(address);
+    if (typeof query !== 'string' && !query.street && !query.postcode && !query.city) return { kind: 'not_found', reason: 'The account has no address' };
+    let best: ProviderGeocodeFeature | undefined;
+    try {
+      best = (await (await this.#withPoints(orgId, this.#provider(provider))).geocode(query, { limit: 1 })).features[0];
+    } catch (error) {
+      return { kind: 'failed', reason: isAppError(error) || error instanceof Error ? error.message : String(error) };
+    }
+    const placement = toPlacement(best);
+    return placement ? { kind: 'placed', placement } : { kind: 'not_found', reason: `No confident place: ${describeBest(best)}` };
   }
 
   /** Where an account's address is, or null when it cannot be placed with confidence. */
