@@ -164,7 +164,7 @@ describe('tours in Chromium', () => {
     await second.getByTestId('tour-night').selectOption('hotel');
     await page.getByTestId('tour-hotel-marker').waitFor({ timeout: 60_000 });
     await expect.poll(async () => (await page.getByTestId('totals-nights').textContent())?.trim(), { timeout: 60_000 }).toBe('1');
-    expect(await page.getByTestId('tours-save').textContent()).toBe('Save tour');
+    expect(await page.getByTestId('tours-save').textContent()).toBe('Save changes');
     await waitForTimed(page);
     await waitForMapIdle(page);
     await second.scrollIntoViewIfNeeded();
@@ -190,6 +190,19 @@ describe('tours in Chromium', () => {
     }
     await second.getByTestId('opportunities-panel').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'tours-opportunities.png') });
+
+    // The saved tour takes the changes (PATCH), then is cancelled: kept in the list as cancelled.
+    await waitForTimed(page);
+    await removeFlagged(page);
+    expect(await page.getByTestId('tours-save').textContent()).toBe('Save changes');
+    await page.getByTestId('tours-save').click();
+    await page.getByTestId('tours-notice').filter({ hasText: 'Saved tour changed' }).waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('tours-save').textContent()).toBe('Saved');
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByTestId('tours-cancel').click();
+    await page.getByTestId('tours-notice').filter({ hasText: 'Tour cancelled' }).waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="tours-saved-item"][data-status="cancelled"]').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('tours-save').textContent()).toBe('Save tour');
   }, 420_000);
 
   it('shows a rep profile a manager edits and the visit types; a rep plans only their own days and reads their profile', async () => {

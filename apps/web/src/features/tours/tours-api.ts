@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, toQueryString } from '../../api/client.ts';
 import type {
+  ChangeTourBody,
   CreateVisitTypeBody,
   PlanTourBody,
   RepProfileDto,
@@ -40,6 +41,24 @@ export const useSaveTour = () => {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (body: TourDaysBody) => api<TourDto>('/tours', { method: 'POST', body }),
+    onSuccess: () => client.invalidateQueries({ queryKey: tourKeys.all }),
+  });
+};
+
+/** Replaces a saved tour's days (re-timed by the server; 422 on a broken constraint, 409 when booked elsewhere). */
+export const useChangeTour = () => {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, body }: { id: string; body: ChangeTourBody }) => api<TourDto>(`/tours/${encodeURIComponent(id)}`, { method: 'PATCH', body }),
+    onSuccess: () => client.invalidateQueries({ queryKey: tourKeys.all }),
+  });
+};
+
+/** Cancels a saved tour: kept as cancelled, its visits open again. */
+export const useCancelTour = () => {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api<TourDto>(`/tours/${encodeURIComponent(id)}`, { method: 'DELETE' }),
     onSuccess: () => client.invalidateQueries({ queryKey: tourKeys.all }),
   });
 };

@@ -12,8 +12,8 @@ import { addVisit, draftBody, draftOfBody, draftOfPlan, draftOfTour, draftsEqual
 import { addDays, clock, dayColour, dayLabel, durationText, kmText, localToday, moneyText, nextMonday } from './tour-format.ts';
 import { TourMap } from './tour-map.tsx';
 import { TourTimeline, VISIT_DRAG_TYPE } from './tour-timeline.tsx';
-import { useCandidateVisits, useEvaluateTour, useLoadTour, usePlanTour, useSaveTour, useSavedTours } from './tours-api.ts';
-import type { TimelineDay, TourPlan, UnplacedVisitDto, VisitDto } from './tours-types.ts';
+import { useCancelTour, useCandidateVisits, useChangeTour, useEvaluateTour, useLoadTour, usePlanTour, useSaveTour, useSavedTours } from './tours-api.ts';
+import type { TimelineDay, TourDto, TourPlan, UnplacedVisitDto, VisitDto } from './tours-types.ts';
 import './tours.css';
 
 const DAY_CHOICES = [1, 2, 3, 4, 5] as const;
@@ -122,6 +122,8 @@ export const ToursPage = () => {
   const plan = usePlanTour();
   const evaluate = useEvaluateTour();
   const save = useSaveTour();
+  const change = useChangeTour();
+  const cancel = useCancelTour();
   const load = useLoadTour();
   const planning = useElapsed(plan.isPending);
 
@@ -228,10 +230,20 @@ export const ToursPage = () => {
 
   const saveTour = () => {
     if (!draft) return;
-    save.mutate(draftBody(draft), {
-      onSuccess: (t) => {
-        setTour({ id: t.id, draft });
-        setNotice(`Tour saved: ${String(t.totals.visits)} visits, ${String(Math.round(t.totals.km))} km`);
+    const onSuccess = (t: TourDto, what: string) => {
+      setTour({ id: t.id, draft });
+      setNotice(`${what}: ${String(t.totals.visits)} visits, ${String(Math.round(t.totals.km))} km`);
+    };
+    if (tour) change.mutate({ id: tour.id, body: { days: draftBody(draft).days } }, { onSuccess: (t) => onSuccess(t, 'Saved tour changed') });
+    else save.mutate(draftBody(draft), { onSuccess: (t) => onSuccess(t, 'Tour saved') });
+  };
+
+  const cancelTour = () => {
+    if (!tour || !window.confirm('Cancel this saved tour? It is kept as cancelled and its visits can be planned again.')) return;
+    cancel.mutate(tour.id, {
+      onSuccess: () => {
+        setTour(null);
+        setNotice('Tour cancelled: its visits are open again');
       },
     });
   };
@@ -407,12 +419,19 @@ export const ToursPage = () => {
             <>
               <Totals plan={shown} />
               <div className="tours-save">
-                <button type="button" className="btn btn-primary" disabled={save.isPending || pending || isSavedAsShown} onClick={saveTour} data-testid="tours-save">
-                  {isSavedAsShown ? 'Saved' : save.isPending ? 'Saving…' : 'Save tour'}
+                <button type="button" className="btn btn-primary" disabled={save.isPending || change.isPending || pending || isSavedAsShown} onClick={saveTour} data-testid="tours-save">
+                  {isSavedAsShown ? 'Saved' : save.isPending || change.isPending ? 'Saving…' : tour ? 'Save changes' : 'Save tour'}
                 </button>
-                <span className="muted small">{pending ? 'Re-timing…' : flagged ? 'A tour with broken constraints is refused.' : isSavedAsShown ? 'This tour is saved.' : 'Times are checked again by the server.'}</span>
+                {tour ? (
+                  <button type="button" className="btn btn-ghost btn-small" disabled={cancel.isPending} onClick={cancelTour} data-testid="tours-cancel">
+                    Cancel tour
+                  </button>
+                ) : null}
+                <span className="muted small">
+                  {pending ? 'Re-timing…' : flagged ? 'A tour with broken constraints is refused.' : isSavedAsShown ? 'This tour is saved.' : tour ? 'Changes to the saved tour.' : 'Times are checked again by the server.'}
+                </span>
               </div>
-              <ErrorBanner error={save.error} testId="tours-save-error" />
+              <ErrorBanner error={save.error ?? change.error ?? cancel.error} testId="tours-save-error" />
               <div className={`tours-timeline-wrap${pending ? ' pending' : ''}`} aria-busy={pending}>
                 <TourTimeline plan={shown} draft={draft} editable highlighted={highlighted} onHighlight={setHighlighted} onEdit={edit} dayExtras={dayExtras} focusDay={focusDay} onFocusDay={setFocusDay} />
               </div>
@@ -462,16 +481,19 @@ export const ToursPage = () => {
             {(saved.data?.items ?? []).length === 0 ? <p className="muted small">No saved tour for {repName || 'this rep'} in the two weeks from {dayLabel(from)}.</p> : null}
             <ul>
               {(saved.data?.items ?? []).map((t) => (
-                <li key={t.id} className={tour?.id === t.id ? 'current' : ''} data-testid="tours-saved-item">
+                <li key={t.id} className={`${tour?.id === t.id ? 'current' : ''}${t.status === 'cancelled' ? ' cancelled' : ''}`} data-testid="tours-saved-item" data-status={t.status}>
                   <span>
-                    {dayLabel(t.from)} – {dayLabel(t.to)}{' '}
+                    {dayLabel(t.from)} – {dayLabel(t.to)}
+                    {t.status === 'planned' ? '' : <span className="tour-badge tour-badge-warn">{t.status}</span>}{' '}
                     <span className="muted small">
                       · {t.totals.visits} visits · {Math.round(t.totals.km)} km · {t.totals.hotelNights} night{t.totals.hotelNights === 1 ? '' : 's'} · {moneyText(t.totals.costCents, t.totals.currency)}
                     </span>
                   </span>
-                  <button type="button" className="btn btn-ghost btn-small" disabled={load.isPending} onClick={() => openSaved(t.id)} data-testid="tours-saved-open">
-                    Open
-                  </button>
+                  {t.status === 'planned' ? (
+                    <button type="button" className="btn btn-ghost btn-small" disabled={load.isPending} onClick={() => openSaved(t.id)} data-testid="tours-saved-open">
+                      Open
+                    </button>
+                  ) : null}
                 </li>
               ))}
             </ul>

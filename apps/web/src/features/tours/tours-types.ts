@@ -2,6 +2,7 @@
 import type { TimelineDay, TourPlan } from '@geocrm/contracts';
 
 export type {
+  ChangeTourBody,
   CreateVisitTypeBody,
   PlanTourBody,
   RepProfileDto,
