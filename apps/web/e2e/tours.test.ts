@@ -63,13 +63,18 @@ describe('tours in Chromium', () => {
     if (!camille) throw new Error('no demo rep Camille Laurent');
     await rep.selectOption(camille);
     await page.getByTestId('tours-days').selectOption('5');
+    expect(await rep.inputValue()).toBe(camille);
+    expect(new URL(page.url()).searchParams.get('rep')).toBe(camille);
     await expect.poll(async () => Number((await page.getByTestId('tours-candidates-summary').textContent())?.match(/of (\d+) open visits/)?.[1] ?? 0), { timeout: 60_000 }).toBeGreaterThan(25);
     const candidates = await page.getByTestId('tours-candidate').count();
     expect(await page.getByTestId('tours-candidate').and(page.locator(':checked')).count()).toBe(candidates);
 
     await page.getByTestId('tours-optimise').click();
+    // the optimiser runs ~1–2 s: the progress shows meanwhile (caught when the page is not slower than that)
+    if (await page.getByTestId('tours-progress').waitFor({ timeout: 5_000 }).then(() => true, () => false)) await page.screenshot({ path: join(SCREENSHOT_DIR, 'tours-planning.png') });
     await page.getByTestId('tour-timeline').waitFor({ timeout: 120_000 });
     await page.getByTestId('tours-notice').filter({ hasText: 'Optimised' }).waitFor();
+    expect(await rep.inputValue()).toBe(camille);
     const days = await page.getByTestId('tour-day').count();
     expect(days).toBe(5);
     const visits = Number(await page.getByTestId('totals-visits').textContent());
@@ -87,6 +92,9 @@ describe('tours in Chromium', () => {
     expect(await page.getByTestId('tour-stop-marker').count()).toBe(visits);
     expect(await page.locator('.tour-marker-base').count()).toBe(1);
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'tours-planned.png') });
+    // a stop clicked on the map is highlighted in the timeline
+    await page.getByTestId('tour-stop-marker').last().click();
+    await page.locator('[data-testid="tour-stop"].highlighted').waitFor();
 
     // Reorder by keyboard on the busiest day: its first stop goes down one place; the times are recomputed.
     const busy = await busiestDay(page);

@@ -22,6 +22,8 @@ interface TourMapProps {
   readonly boundaries: Boundaries;
   readonly attribution: readonly AttributionItem[] | undefined;
   readonly onStopClick: (visitId: string) => void;
+  /** Before a tour is shown: the rep's home, centred and marked. */
+  readonly home: { readonly label: string; readonly location: { readonly lng: number; readonly lat: number } } | null;
   /** The map once it is ready (other panels draw on it), null when it goes. */
   readonly onMap?: (map: MapLibreMap | null) => void;
 }
@@ -71,7 +73,7 @@ const markerElement = (className: string, text: string, title: string, colour?: 
 };
 
 /** Each day's route in its colour with numbered stops; the home base and the hotel nights marked. */
-export const TourMap = ({ plan, fitKey, highlighted, focusDay, boundaries, attribution, onStopClick, onMap }: TourMapProps) => {
+export const TourMap = ({ plan, fitKey, highlighted, focusDay, home, boundaries, attribution, onStopClick, onMap }: TourMapProps) => {
   const containerRef = useRef<HTMLDivElement>(null);
   const map = useBaseMap(containerRef, { boundaries, attribution, compactAttribution: true, onReady: addLayers });
   const clickRef = useRef(onStopClick);
@@ -154,6 +156,20 @@ export const TourMap = ({ plan, fitKey, highlighted, focusDay, boundaries, attri
     onMapRef.current?.(map);
     return () => onMapRef.current?.(null);
   }, [map]);
+
+  // No tour yet: the rep's home, where the days will start.
+  const homeKey = home ? `${String(home.location.lng)},${String(home.location.lat)}` : '';
+  const homeRef = useRef(home);
+  homeRef.current = home;
+  useEffect(() => {
+    const h = homeRef.current;
+    if (!map || plan || !h) return undefined;
+    map.jumpTo({ center: [h.location.lng, h.location.lat], zoom: 8 });
+    const marker = new Marker({ element: markerElement('tour-marker tour-marker-base', '⌂', `Home: ${h.label}`) }).setLngLat([h.location.lng, h.location.lat]).addTo(map);
+    return () => {
+      marker.remove();
+    };
+  }, [map, plan, homeKey]);
 
   // Fit the tour when a new one is shown (edits keep the view the person chose).
   const fittedRef = useRef('');

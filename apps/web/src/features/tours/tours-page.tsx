@@ -103,19 +103,17 @@ export const ToursPage = () => {
   const reps = useMemo(() => (users.data?.items ?? []).filter((u) => u.active && FIELD_ROLES.includes(u.role)).sort((a, b) => a.name.localeCompare(b.name)), [users.data]);
   const userId = plansOthers ? (search.get('rep') ?? reps[0]?.id ?? null) : session.user.id;
   const repName = plansOthers ? (reps.find((r) => r.id === userId)?.name ?? '') : session.user.name;
+  const repHome = plansOthers ? (reps.find((r) => r.id === userId)?.home ?? null) : session.user.home;
   const fromParam = search.get('from') ?? '';
   const from = DATE.test(fromParam) ? fromParam : nextMonday(localToday());
   const days = Math.min(5, Math.max(1, Number(search.get('days')) || 5));
   const to = addDays(from, days - 1);
-  const setParam = (key: string, value: string) =>
-    setSearch(
-      (s) => {
-        const next = new URLSearchParams(s);
-        next.set(key, value);
-        return next;
-      },
-      { replace: true },
-    );
+  const setParam = (key: string, value: string) => {
+    // from the address bar, not the rendered params: two changes before a render must both stay
+    const next = new URLSearchParams(window.location.search);
+    next.set(key, value);
+    setSearch(next, { replace: true });
+  };
 
   const candidates = useCandidateVisits(userId, from, to);
   const saved = useSavedTours(userId, from, addDays(from, 13));
@@ -145,6 +143,8 @@ export const ToursPage = () => {
   /** Shown: an optimised plan, or a saved tour reopened. */
   const [origin, setOrigin] = useState<'optimised' | 'opened'>('optimised');
   const evaluation = useRef(0);
+  /** The order the shown times belong to. */
+  const timedDraft = useRef<TourDraft | null>(null);
 
   const candidateList = useMemo(() => candidates.data?.items ?? [], [candidates.data]);
   const selectedIds = useMemo(() => candidateList.filter((v) => !deselected.has(v.id)).map((v) => v.id), [candidateList, deselected]);
@@ -170,6 +170,7 @@ export const ToursPage = () => {
     evaluation.current++;
     setShown(p);
     setDraft(d);
+    timedDraft.current = d;
     setFocusDay(null);
     setOppDay(null);
     setNotice(message);
@@ -179,10 +180,12 @@ export const ToursPage = () => {
   const optimise = () => {
     if (!userId) return;
     const ids = selectedIds;
+    const asked = scope;
     plan.mutate(
       { userId, from, days, visitIds: ids },
       {
         onSuccess: (p) => {
+          if (asked !== scopeRef.current) return; // another rep or other dates meanwhile
           setUnplaced(p.unplaced);
           setOrigin('optimised');
           setPlannedWith(new Set(ids));
@@ -202,8 +205,15 @@ export const ToursPage = () => {
     evaluate.mutate(draftBody(next), {
       onSuccess: (p) => {
         if (seq !== evaluation.current) return;
+        timedDraft.current = next;
         setShown(p);
         setNotice(`${what[0]?.toUpperCase() ?? ''}${what.slice(1)}; times recomputed`);
+      },
+      onError: () => {
+        if (seq !== evaluation.current) return;
+        // Not re-timed: back to the order the timeline shows (the error says why).
+        if (timedDraft.current) setDraft(timedDraft.current);
+        setNotice(null);
       },
     });
   };
@@ -280,6 +290,7 @@ export const ToursPage = () => {
           onPlanChange={(p, body) => {
             const d = draftOfBody(body);
             evaluation.current++;
+            timedDraft.current = d;
             setShown(p);
             setDraft(d);
             if (isSavedAsShown && tour) setTour({ id: tour.id, draft: d });
@@ -292,6 +303,12 @@ export const ToursPage = () => {
 
   // Mount point for a saved tour's day actions (features/announce: TourDayActions { tourId, date }: tour sheet,
   // .ics, directions, notify) once that component exists.
+
+  /** A stop clicked on the map: highlighted and brought into view in the timeline. */
+  const showStop = (visitId: string) => {
+    setHighlighted(visitId);
+    document.querySelector(`[data-testid="tour-stop"][data-visit-id="${CSS.escape(visitId)}"]`)?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+  };
 
   const addOff = (visitId: string, day: number, name: string) => {
     if (draft) edit(addVisit(draft, visitId, day), `${name} added to ${dayLabel(draft.days[day]?.date ?? '')}`);
@@ -500,7 +517,7 @@ export const ToursPage = () => {
           </section>
         </aside>
         <div className="map-wrap">
-          <TourMap plan={shown} fitKey={fitKey} highlighted={highlighted} focusDay={focusDay} boundaries={boundaries} attribution={attribution.data?.items} onStopClick={setHighlighted} onMap={setMapInstance} />
+          <TourMap plan={shown} fitKey={fitKey} highlighted={highlighted} focusDay={focusDay} home={repHome} boundaries={boundaries} attribution={attribution.data?.items} onStopClick={showStop} onMap={setMapInstance} />
           {shown ? (
             <div className="tour-map-legend" data-testid="tour-map-legend">
               {shown.days.map((d, i) => (
