@@ -18,8 +18,8 @@ import { parseFilter, toAccountDto } from './accounts.service.ts';
 export type TextLocator = (text: string) => { lng: number; lat: number; label: string } | null;
 
 export interface DriveTime {
-  /** Estimated seconds from a to b. */
-  readonly seconds: (a: { lng: number; lat: number }, b: { lng: number; lat: number }) => number;
+  /** Estimated whole seconds from `from` to each point of `to` (one model for the whole list). */
+  readonly seconds: (from: { lng: number; lat: number }, to: readonly { lng: number; lat: number }[]) => number[];
   /** Largest straight-line distance (metres) that can be driven within `seconds`. */
   readonly radiusFor: (seconds: number) => number;
 }
@@ -104,7 +104,9 @@ export class AroundService {
     const seconds = query.minutes * 60;
     const radiusMeters = Math.round(this.#drive.radiusFor(seconds));
     const page = await this.#accounts.around(actor.orgId, filter, centre, radiusMeters, limit, countUpTo);
-    const items = page.items.map((a) => near(a, a.location ? Math.round(this.#drive.seconds(centre, a.location)) : null));
+    const driven = this.#drive.seconds(centre, page.items.flatMap((a) => (a.location ? [a.location] : [])));
+    let next = 0;
+    const items = page.items.map((a) => near(a, a.location ? (driven[next++] ?? null) : null));
     return { centre, radiusMeters, minutes: query.minutes, items, total: page.total, totalCapped: page.totalCapped };
   }
 

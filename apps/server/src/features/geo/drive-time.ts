@@ -1,9 +1,16 @@
 import { lngLat } from '@geocrm/domain';
-import { estimateTrip } from '@geocrm/geo';
+import { estimatedMatrix, estimateTrip } from '@geocrm/geo';
 
-/** Estimated driving between two points (great-circle × circuity at banded speeds), seconds. */
-export const estimatedDriveSeconds = (a: { lng: number; lat: number }, b: { lng: number; lat: number }): number =>
-  estimateTrip(lngLat(a.lng, a.lat), lngLat(b.lng, b.lat)).durationS;
+/**
+ * Estimated driving from one point to each of many (great-circle × circuity at banded speeds), whole
+ * seconds. One 1 × n matrix: the speed and circuity model is built once for the whole list, not once
+ * per point as a trip-by-trip estimate does.
+ */
+export const estimatedDriveSeconds = (from: { lng: number; lat: number }, to: readonly { lng: number; lat: number }[]): number[] => {
+  if (to.length === 0) return [];
+  const row = estimatedMatrix([lngLat(from.lng, from.lat)], to.map((p) => lngLat(p.lng, p.lat))).durations[0] ?? [];
+  return to.map((_, i) => row[i] ?? 0);
+};
 
 const cache = new Map<number, number>();
 
