@@ -39,6 +39,8 @@ import { teamPlanRoutes } from './features/tours/team.routes.ts';
 import { appointmentsRoutes, createSlotsFeature, opportunitiesRoutes } from './features/tours/slots.routes.ts';
 import { TerritoriesService } from './features/territories/territories.service.ts';
 import { territoriesRoutes } from './features/territories/territories.routes.ts';
+import { createAssignmentFeature } from './features/assignment/assignment.feature.ts';
+import { assignmentRoutes } from './features/assignment/assignment.routes.ts';
 
 export interface AppDeps {
   readonly handle: DbHandle;
@@ -99,6 +101,7 @@ export const buildApp = async ({ handle, config, logger = true }: AppDeps): Prom
   });
   const slots = createSlotsFeature({ repos, transaction, tours: tours.tours, visits: tours.visits, ...(config.matrix ? { matrix: createMatrixProvider(config.matrix) } : {}) });
   const territories = new TerritoriesService({ territories: repos.territories, users: repos.users, transaction });
+  const assignment = createAssignmentFeature({ repos, transaction, ...(config.matrix ? { matrix: createMatrixProvider(config.matrix) } : {}) });
 
   await app.register(swagger, {
     openapi: {
@@ -142,6 +145,7 @@ export const buildApp = async ({ handle, config, logger = true }: AppDeps): Prom
         await secured.register(opportunitiesRoutes, { prefix: '/opportunities', opportunities: slots.opportunities });
         await secured.register(appointmentsRoutes, { prefix: '/appointments', slots: slots.slots });
         await secured.register(territoriesRoutes, { prefix: '/territories', territories });
+        await secured.register(assignmentRoutes, { prefix: '/assignment', feature: assignment });
       });
     },
     { prefix: '/api/v1' },

@@ -22,7 +22,31 @@ export interface Config {
   readonly geocoder: GeocoderConfig;
   /** MATRIX_PROVIDER (estimated | osrm | valhalla) and OSRM_* / VALHALLA_* / MATRIX_*: travel times for tours. */
   readonly matrix: MatrixProviderConfig;
+  /** SMTP_URL (smtp:// or smtps://; unset: `.eml` files in DATA_DIR/outbox) and MAIL_FROM. */
+  readonly mail: MailConfig;
 }
+
+export interface MailConfig {
+  readonly smtpUrl: string | undefined;
+  readonly from: string;
+}
+
+/** SMTP_URL must be a parseable smtp:// or smtps:// URL with a host: a typo fails at startup, not at the first send. */
+export const mailConfigFromEnv = (env: NodeJS.ProcessEnv): MailConfig => {
+  const raw = env['SMTP_URL'] || undefined;
+  if (raw !== undefined) {
+    let url: URL | undefined;
+    try {
+      url = new URL(raw);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !['smtp:', 'smtps:'].includes(url.protocol) || url.hostname === '') {
+      throw new AppError('VALIDATION', `SMTP_URL must look like smtp://user:password@host:587 or smtps://host:465, got "${raw.replace(/\/\/[^@/]*@/, '//***@')}"`);
+    }
+  }
+  return { smtpUrl: raw, from: env['MAIL_FROM'] || 'GeoCRM <no-reply@geocrm.local>' };
+};
 
 const int = (env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number => {
   const raw = env[name];
@@ -55,4 +79,5 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env, cwd = process.c
   webDist: resolve(import.meta.dirname, '../../web/dist'),
   geocoder: geocoderConfigFromEnv(env),
   matrix: matrixProviderConfigFromEnv(env),
+  mail: mailConfigFromEnv(env),
 });

@@ -3,7 +3,7 @@ import { createRepositories, type DbHandle } from '@geocrm/db';
 import { createTestDb } from '@geocrm/db/testing';
 import type { Role } from '@geocrm/domain';
 import type { GeocoderConfig } from '@geocrm/geo';
-import { buildApp } from '../src/app.ts';
+import { buildApp, type AppDeps } from '../src/app.ts';
 import { hashPassword } from '../src/features/auth/password.ts';
 
 export const PASSWORD = 'correct-horse-battery';
@@ -28,7 +28,9 @@ export interface Harness {
 const ROLES_TO_CREATE: readonly Role[] = ['admin', 'manager', 'rep', 'technician', 'backoffice'];
 
 /** A real app on a fresh real database (PGlite, or DATABASE_URL's server) with two organisations. */
-export const startHarness = async (options: { loginRateLimit?: number; extend?: (app: FastifyInstance) => void; geocoder?: GeocoderConfig } = {}): Promise<Harness> => {
+export const startHarness = async (
+  options: { loginRateLimit?: number; extend?: (app: FastifyInstance) => void; geocoder?: GeocoderConfig; config?: Partial<Pick<AppDeps['config'], 'dataDir' | 'mail'>> } = {},
+): Promise<Harness> => {
   const handle = await createTestDb();
   const repos = createRepositories(handle.db);
   const hash = await hashPassword(PASSWORD);
@@ -44,7 +46,7 @@ export const startHarness = async (options: { loginRateLimit?: number; extend?: 
   const app = await buildApp({
     handle,
     logger: false,
-    config: { cookieSecure: false, sessionDays: 30, loginRateLimit: options.loginRateLimit ?? 10_000, logLevel: 'silent', webDist: '/nonexistent', ...(options.geocoder ? { geocoder: options.geocoder } : {}) },
+    config: { cookieSecure: false, sessionDays: 30, loginRateLimit: options.loginRateLimit ?? 10_000, logLevel: 'silent', webDist: '/nonexistent', ...(options.geocoder ? { geocoder: options.geocoder } : {}), ...options.config },
   });
   options.extend?.(app);
   await app.ready();

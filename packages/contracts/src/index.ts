@@ -7,3 +7,4 @@ export * from './tours.ts';
 export * from './territories.ts';
 export * from './slots.ts';
 export * from './team-planning.ts';
+export * from './assignment.ts';

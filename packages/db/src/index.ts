@@ -15,4 +15,5 @@ export * from './repositories/territories.repository.ts';
 export * from './repositories/planning-jobs.repository.ts';
 export * from './repositories/geocode-jobs.repository.ts';
 export * from './repositories/slots.repository.ts';
+export * from './repositories/assignment.repository.ts';
 export * from './repositories/index.ts';

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
 import { AccountsRepository } from './accounts.repository.ts';
 import { AddressPointsRepository } from './address-points.repository.ts';
+import { AssignmentRepository } from './assignment.repository.ts';
 import { ContactsRepository } from './contacts.repository.ts';
 import { GeocodeJobsRepository } from './geocode-jobs.repository.ts';
 import { ImportsRepository } from './imports.repository.ts';
@@ -26,6 +27,7 @@ export interface Repositories {
   readonly planningJobs: PlanningJobsRepository;
   readonly geocodeJobs: GeocodeJobsRepository;
   readonly slots: SlotsRepository;
+  readonly assignment: AssignmentRepository;
 }
 
 export const createRepositories = (db: Kysely<Database>): Repositories => ({
@@ -41,6 +43,7 @@ export const createRepositories = (db: Kysely<Database>): Repositories => ({
   planningJobs: new PlanningJobsRepository(db),
   geocodeJobs: new GeocodeJobsRepository(db),
   slots: new SlotsRepository(db),
+  assignment: new AssignmentRepository(db),
 });
 
 /** Runs `work` with repositories bound to one transaction: all of it lands, or none. */
