@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
@@ -39,12 +40,14 @@ import { teamPlanRoutes } from './features/tours/team.routes.ts';
 import { appointmentsRoutes, createSlotsFeature, opportunitiesRoutes } from './features/tours/slots.routes.ts';
 import { TerritoriesService } from './features/territories/territories.service.ts';
 import { territoriesRoutes } from './features/territories/territories.routes.ts';
+import { createAnnounceFeature } from './features/announce/announce.feature.ts';
+import { announceRoutes, tourDayAnnounceRoutes } from './features/announce/announce.routes.ts';
 import { createAssignmentFeature } from './features/assignment/assignment.feature.ts';
 import { assignmentRoutes } from './features/assignment/assignment.routes.ts';
 
 export interface AppDeps {
   readonly handle: DbHandle;
-  readonly config: Pick<Config, 'cookieSecure' | 'sessionDays' | 'loginRateLimit' | 'logLevel' | 'webDist'> & Partial<Pick<Config, 'dataDir' | 'geocoder' | 'matrix'>>;
+  readonly config: Pick<Config, 'cookieSecure' | 'sessionDays' | 'loginRateLimit' | 'logLevel' | 'webDist'> & Partial<Pick<Config, 'dataDir' | 'geocoder' | 'matrix' | 'mail'>>;
   /** Pass false to silence request logs (tests). */
   readonly logger?: boolean;
 }
@@ -100,6 +103,11 @@ export const buildApp = async ({ handle, config, logger = true }: AppDeps): Prom
     await tours.team.close();
   });
   const slots = createSlotsFeature({ repos, transaction, tours: tours.tours, visits: tours.visits, ...(config.matrix ? { matrix: createMatrixProvider(config.matrix) } : {}) });
+  // mail: `.eml` files in DATA_DIR/outbox unless SMTP_URL is set (without a data folder: the OS temp folder)
+  const announce = createAnnounceFeature({ repos, dataDir: config.dataDir ?? join(tmpdir(), 'geocrm'), mail: config.mail ?? { smtpUrl: undefined, from: 'GeoCRM <no-reply@geocrm.local>' } });
+  app.addHook('onClose', () => {
+    announce.mailer.close();
+  });
   const territories = new TerritoriesService({ territories: repos.territories, users: repos.users, transaction });
   const assignment = createAssignmentFeature({ repos, transaction, ...(config.matrix ? { matrix: createMatrixProvider(config.matrix) } : {}) });
 
@@ -145,6 +153,8 @@ export const buildApp = async ({ handle, config, logger = true }: AppDeps): Prom
         await secured.register(opportunitiesRoutes, { prefix: '/opportunities', opportunities: slots.opportunities });
         await secured.register(appointmentsRoutes, { prefix: '/appointments', slots: slots.slots });
         await secured.register(territoriesRoutes, { prefix: '/territories', territories });
+        await secured.register(tourDayAnnounceRoutes, { prefix: '/tours', announce: announce.service });
+        await secured.register(announceRoutes, { prefix: '/announce', announce: announce.service });
         await secured.register(assignmentRoutes, { prefix: '/assignment', feature: assignment });
       });
     },

@@ -8,3 +8,4 @@ export * from './territories.ts';
 export * from './slots.ts';
 export * from './team-planning.ts';
 export * from './assignment.ts';
+export * from './announce.ts';

@@ -15,5 +15,6 @@ export * from './repositories/territories.repository.ts';
 export * from './repositories/planning-jobs.repository.ts';
 export * from './repositories/geocode-jobs.repository.ts';
 export * from './repositories/slots.repository.ts';
+export * from './repositories/announce.repository.ts';
 export * from './repositories/assignment.repository.ts';
 export * from './repositories/index.ts';

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
 import { AccountsRepository } from './accounts.repository.ts';
+import { AnnounceRepository } from './announce.repository.ts';
 import { AddressPointsRepository } from './address-points.repository.ts';
 import { AssignmentRepository } from './assignment.repository.ts';
 import { ContactsRepository } from './contacts.repository.ts';
@@ -27,6 +28,7 @@ export interface Repositories {
   readonly planningJobs: PlanningJobsRepository;
   readonly geocodeJobs: GeocodeJobsRepository;
   readonly slots: SlotsRepository;
+  readonly announce: AnnounceRepository;
   readonly assignment: AssignmentRepository;
 }
 
@@ -43,6 +45,7 @@ export const createRepositories = (db: Kysely<Database>): Repositories => ({
   planningJobs: new PlanningJobsRepository(db),
   geocodeJobs: new GeocodeJobsRepository(db),
   slots: new SlotsRepository(db),
+  announce: new AnnounceRepository(db),
   assignment: new AssignmentRepository(db),
 });
 
