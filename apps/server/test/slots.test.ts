@@ -95,6 +95,26 @@ describe('appointment slots', () => {
     expect(booked.tour.days[0]?.stops.map((s) => s.start)).toEqual([slot.start]);
   });
 
+  it("offers a day inside a saved tour's dates that has no day yet as an empty day of that tour (one tour per rep and date)", async () => {
+    const [wed, thu, fri] = [2, 3, 4].map((n) => addDays(f.monday, n));
+    const ids: string[] = [];
+    for (const [name, date] of [['Garage Vaise', wed], ['Pharmacy Gerland', fri]] as const) {
+      const v = await h.request(f.manager, { method: 'POST', url: '/api/v1/visits', payload: { accountId: f.accounts[name], visitTypeId: f.types['Follow-up']?.id, assignedUserId: f.repId, window: { from: date, to: date } } });
+      ids.push(v.json<{ id: string }>().id);
+    }
+    const saved = await h.request(f.manager, { method: 'POST', url: '/api/v1/tours', payload: { userId: f.repId, days: [{ date: wed, visitIds: [ids[0]] }, { date: fri, visitIds: [ids[1]] }] } });
+    expect(saved.statusCode, saved.body).toBe(201);
+    const slots = (await propose({ accountId: f.accounts['Cafe Perrache'], visitTypeId: f.types['Follow-up']?.id, from: thu, to: thu, userId: f.repId })).json<SlotsResponse>();
+    const slot = slots.items[0];
+    const tourId = saved.json<TourDto>().id;
+    expect(slot).toMatchObject({ date: thu, tourId });
+    const res = await book({ accountId: f.accounts['Cafe Perrache'], visitTypeId: f.types['Follow-up']?.id, userId: f.repId, start: slot?.start });
+    expect(res.statusCode, res.body).toBe(201);
+    const tour = res.json<BookSlotResponse>().tour;
+    expect(tour).toMatchObject({ id: tourId, from: wed, to: fri });
+    expect(tour.days.map((d) => [d.date, d.stops.length])).toEqual([[wed, 1], [thu, 1], [fri, 1]]);
+  });
+
   it('names what is wrong: no location, past dates, a rep without a home, outside opening hours, missing skills', async () => {
     const type = f.types['Follow-up']?.id;
     const noPin = await propose({ accountId: f.accounts['No Pin'], visitTypeId: type, from: f.monday, to: f.monday });

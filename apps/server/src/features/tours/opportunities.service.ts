@@ -371,7 +371,8 @@ export class OpportunitiesService {
         days: day.body.days.map((d, i) => (i === day.dayIndex ? { ...d, visitIds: [...d.visitIds.slice(0, fit.position), visitId, ...d.visitIds.slice(fit.position)] } : d)),
       };
       if (day.tourId !== null) {
-        // re-read under lock: a tour changed since it was read is refused rather than overwritten
+        // re-read under lock (the rep's booking lock, then the tour row): a tour changed since it was read is refused rather than overwritten
+        await repos.tours.lockForBooking(actor.orgId, [day.userId], [visitId]);
         const [current] = await repos.slots.tourOrders(actor.orgId, { from: day.date, to: day.date, tourIds: [day.tourId], forUpdate: true });
         const same = current && JSON.stringify(current.days.map((d) => d.visitIds)) === JSON.stringify(day.body.days.map((d) => d.visitIds));
         if (!same) throw new AppError('CONFLICT', 'The tour changed meanwhile: reload it and ask for the opportunities again');

@@ -7,7 +7,7 @@ import { assertMayPlan, canPlanOthers } from './access.ts';
 import { baseOf, contextOf, detourCents, isoOf, Points, positionsByDetour, scheduleVisitOf, timeInsertion, totalsOf, tourDaysOf, type Timed } from './insertion.ts';
 import { scheduleDays, type DayInput, type DayTimeline, type ScheduleContext, type ScheduleVisit } from './schedule.ts';
 import { addDays, describeOpening, isoWeekday, localOf, openAt, openingMinutes, todayIn } from './time.ts';
-import type { ToursService } from './tours.service.ts';
+import { isBookingConflict, type ToursService } from './tours.service.ts';
 import type { VisitsService } from './visits.service.ts';
 
 export interface SlotsServiceDeps {
@@ -134,20 +134,25 @@ export class SlotsService {
     const base = baseOf(profile);
     if (!base) throw new Error('rep without a base');
     const points = new Points(base.place);
-    const tours = orders.map((o) => ({
-      tourId: o.tourId,
-      days: o.days.map((d): DayInput => ({
+    const tours = orders.map((o) => {
+      const days = o.days.map((d): DayInput => ({
         date: d.date,
         night: d.night,
         visits: d.visitIds.flatMap((id) => {
           const v = visits.get(id);
           return v ? [scheduleVisitOf(v, points)] : [];
         }),
-      })),
-    }));
+      }));
+      // a working date inside the tour's dates without a day of its own: an empty day of that tour (one tour per rep and date)
+      for (let d = o.dateFrom; d <= o.dateTo; d = addDays(d, 1)) {
+        if (!days.some((x) => x.date === d) && profile.workingHours[String(isoWeekday(d))] !== undefined) days.push({ date: d, night: 'home', visits: [] });
+      }
+      days.sort((a, b) => (a.date < b.date ? -1 : 1));
+      return { tourId: o.tourId, days };
+    });
     const target = points.add(account.location);
     const ctx = await contextOf(this.#matrix, profile, timeZone, points);
-    const covered = new Set(orders.flatMap((o) => o.days.map((d) => d.date)));
+    const covered = new Set(tours.flatMap((t) => t.days.map((d) => d.date)));
     const free = dates.filter((d) => !covered.has(d) && profile.workingHours[String(isoWeekday(d))] !== undefined);
     const blocks = [...tours, ...free.map((date) => ({ tourId: null, days: [{ date, night: 'home' as const, visits: [] }] }))].map((b) => ({ ...b, baseline: scheduleDays(ctx, b.days) }));
     return { profile, points, ctx, target, blocks };
@@ -332,6 +337,8 @@ export class SlotsService {
     if (profile.workingHours[String(isoWeekday(date))] === undefined) throw invalid(`${date} is not a working day of ${profile.userName}`, 'start');
 
     const { visitId, tourId } = await this.#transaction(async (repos) => {
+      // one booking at a time per rep (the lock tour saves take too): a free day booked twice at once must not become two tours
+      await repos.tours.lockForBooking(actor.orgId, [body.userId], []);
       const [order] = await repos.slots.tourOrders(actor.orgId, { from: date, to: date, userIds: [body.userId], forUpdate: true });
       const ids = order ? order.days.flatMap((d) => d.visitIds) : [];
       const visits = new Map((ids.length ? await repos.tours.planningVisits(actor.orgId, { ids }) : []).map((v) => [v.id, v]));
@@ -376,12 +383,19 @@ export class SlotsService {
       const timeline = scheduleDays(week.ctx, days);
       const totals = totalsOf(profile, timeline);
       const tourDays = tourDaysOf(timeline, week.points);
-      if (block.tourId !== null) {
-        await repos.slots.rewriteTour(actor.orgId, block.tourId, totals, tourDays);
-        return { visitId, tourId: block.tourId };
+      // empty days added for the search are not saved, except the one booked
+      const kept = tourDays.filter((d) => d.stops.length > 0 || (order?.days.some((x) => x.date === d.date) ?? false));
+      try {
+        if (block.tourId !== null) {
+          await repos.slots.rewriteTour(actor.orgId, block.tourId, totals, kept);
+          return { visitId, tourId: block.tourId };
+        }
+        const tourId = await repos.tours.insertTour(actor.orgId, { userId: body.userId, dateFrom: date, dateTo: date, createdBy: actor.userId, totals, days: kept });
+        return { visitId, tourId };
+      } catch (e) {
+        if (isBookingConflict(e)) throw new AppError('CONFLICT', `${profile.userName} was booked on ${date} by someone else at the same moment: ask for new slots`);
+        throw e;
       }
-      const tourId = await repos.tours.insertTour(actor.orgId, { userId: body.userId, dateFrom: date, dateTo: date, createdBy: actor.userId, totals, days: tourDays });
-      return { visitId, tourId };
     });
     return { visit: await this.#visits.getVisit(actor, visitId), tour: await this.#toursService.get(actor, tourId) };
   }
