@@ -115,6 +115,24 @@ describe('appointment slots', () => {
     expect(tour.days.map((d) => [d.date, d.stops.length])).toEqual([[wed, 1], [thu, 1], [fri, 1]]);
   });
 
+  it('two bookings of the same slot at the same moment: one lands, the other is refused, nothing half-saved', async () => {
+    const date = addDays(f.monday, 7);
+    const slots = (await propose({ accountId: f.accounts['Boiler Brotteaux'], visitTypeId: f.types['Follow-up']?.id, from: date, to: date, userId: f.repId, count: 1 })).json<SlotsResponse>();
+    const slot = slots.items[0];
+    if (!slot) throw new Error('no slot');
+    expect(slot.tourId).toBeNull();
+    const [a, b] = await Promise.all(
+      ['Boiler Brotteaux', 'Florist Croix-Rousse'].map((name) => book({ accountId: f.accounts[name], visitTypeId: f.types['Follow-up']?.id, userId: f.repId, start: slot.start })),
+    );
+    const codes = [a?.statusCode, b?.statusCode].sort();
+    expect(codes[0], `${a?.body ?? ''} ${b?.body ?? ''}`).toBe(201);
+    expect([409, 422]).toContain(codes[1]);
+    const tours = (await h.request(f.manager, { method: 'GET', url: `/api/v1/tours?userId=${f.repId}&from=${date}&to=${date}` })).json<{ items: { id: string }[] }>().items;
+    expect(tours).toHaveLength(1);
+    const tour = await tourOf(tours[0]?.id ?? '');
+    expect(tour.days.flatMap((d) => d.stops)).toHaveLength(1);
+  });
+
   it('names what is wrong: no location, past dates, a rep without a home, outside opening hours, missing skills', async () => {
     const type = f.types['Follow-up']?.id;
     const noPin = await propose({ accountId: f.accounts['No Pin'], visitTypeId: type, from: f.monday, to: f.monday });
