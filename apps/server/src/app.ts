@@ -40,6 +40,7 @@ import { teamPlanRoutes } from './features/tours/team.routes.ts';
 import { appointmentsRoutes, createSlotsFeature, opportunitiesRoutes } from './features/tours/slots.routes.ts';
 import { TerritoriesService } from './features/territories/territories.service.ts';
 import { territoriesRoutes } from './features/territories/territories.routes.ts';
+import { AccountScopes } from './features/access/account-scope.ts';
 import { createAnnounceFeature } from './features/announce/announce.feature.ts';
 import { announceRoutes, tourDayAnnounceRoutes } from './features/announce/announce.routes.ts';
 import { createAssignmentFeature } from './features/assignment/assignment.feature.ts';
@@ -77,7 +78,10 @@ export const buildApp = async ({ handle, config, logger = true }: AppDeps): Prom
     await repos.addressPoints.cachePurge(new Date(Date.now() - 180 * 86_400_000));
   });
   const addressFiles = new AddressFilesService({ points: repos.addressPoints, transaction, changed: (orgId) => geocoding.forgetPoints(orgId) });
+  // The access rule (territories, teams): computed once per request, applied by every account route.
+  const scopes = new AccountScopes({ territories: repos.territories, accounts: repos.accounts });
   const accounts = new AccountsService({
+    scopes,
     accounts: repos.accounts,
     contacts: repos.contacts,
     users: repos.users,
@@ -85,7 +89,7 @@ export const buildApp = async ({ handle, config, logger = true }: AppDeps): Prom
     geocode: (orgId, address, provider) => geocoding.place(orgId, address, provider),
   });
   const geocodeJobs = createGeocodeJobsFeature(app, { repos, transaction, geocoding });
-  const around = new AroundService({ accounts: repos.accounts, locate: gazetteerLocator, drive: { seconds: estimatedDriveSeconds, radiusFor: radiusForDriveSeconds } });
+  const around = new AroundService({ scopes, accounts: repos.accounts, locate: gazetteerLocator, drive: { seconds: estimatedDriveSeconds, radiusFor: radiusForDriveSeconds } });
   // Imports place addresses exactly as the accounts API does (off the main thread when that is the embedded gazetteer).
   const imports = createImportsFeature(app, {
     repos,
@@ -93,6 +97,7 @@ export const buildApp = async ({ handle, config, logger = true }: AppDeps): Prom
     place: (orgId, address) => geocoding.place(orgId, address),
     embeddedOnly: async (orgId) => geocoding.providers.length === 1 && !(await repos.addressPoints.hasPoints(orgId)),
     dataDir: config.dataDir,
+    scopes,
   });
   const tours = createToursFeature({ repos, transaction, ...(config.matrix ? { matrix: createMatrixProvider(config.matrix) } : {}) });
   // team plans are jobs: one left running by a stopped server is marked interrupted; ours stop at shutdown
@@ -108,7 +113,7 @@ export const buildApp = async ({ handle, config, logger = true }: AppDeps): Prom
   app.addHook('onClose', () => {
     announce.mailer.close();
   });
-  const territories = new TerritoriesService({ territories: repos.territories, users: repos.users, transaction });
+  const territories = new TerritoriesService({ territories: repos.territories, users: repos.users, transaction, scopes });
   const assignment = createAssignmentFeature({ repos, transaction, ...(config.matrix ? { matrix: createMatrixProvider(config.matrix) } : {}) });
 
   await app.register(swagger, {

@@ -22,6 +22,8 @@ export const UserDto = Type.Object({
   active: Type.Boolean(),
   /** Where the user's working days start and end (a rep's home base). */
   home: Type.Union([Type.Object({ label: Type.String(), location: LngLatSchema }), Type.Null()]),
+  /** The user's manager: once territories are published, a manager sees the accounts of the users they manage. */
+  managerId: Type.Union([Uuid, Type.Null()]),
   createdAt: Type.String(),
 });
 export type UserDto = Static<typeof UserDto>;
@@ -49,6 +51,8 @@ export const UpdateUserBody = Type.Object(
     role: Type.Optional(RoleSchema),
     active: Type.Optional(Type.Boolean()),
     password: Type.Optional(Type.String({ minLength: 10, maxLength: 200 })),
+    /** The user's manager (a manager or an admin of the organisation), or null. */
+    managerId: Type.Optional(Type.Union([Uuid, Type.Null()])),
   },
   { additionalProperties: false, minProperties: 1 },
 );

@@ -172,3 +172,76 @@ export type TerritoryAreasQuery = Static<typeof TerritoryAreasQuery>;
 /** GeoJSON FeatureCollection of the areas; properties `{ code, name, accounts, population }`. */
 export const TerritoryAreaCollection = Type.Object({ type: Type.Literal('FeatureCollection'), features: Type.Array(Type.Unknown()) });
 export type TerritoryAreaCollection = Static<typeof TerritoryAreaCollection>;
+
+/** Publishing a saved plan (manager, admin). `setOwners`: also make each territory's rep the owner of its accounts. */
+export const PublishTerritoryPlanBody = Type.Object({ setOwners: Type.Optional(Type.Boolean()) }, strict);
+export type PublishTerritoryPlanBody = Static<typeof PublishTerritoryPlanBody>;
+
+export const PublishTerritoryPlanResult = Type.Object({
+  planId: Uuid,
+  publishedAt: IsoDateTime,
+  territories: Type.Array(
+    Type.Object({
+      index: TerritoryIndex,
+      id: Uuid,
+      name: Type.String(),
+      repId: Type.Union([Uuid, Type.Null()]),
+      repName: Type.Union([Type.String(), Type.Null()]),
+      accounts: Type.Integer({ minimum: 0 }),
+    }),
+  ),
+  /** Accounts now in a territory. */
+  assigned: Type.Integer({ minimum: 0 }),
+  /** Not assigned: no location. */
+  withoutLocation: Type.Integer({ minimum: 0 }),
+  /** Not assigned: located outside every area of the plan (e.g. overseas). */
+  outsideAreas: Type.Integer({ minimum: 0 }),
+  /** Accounts whose territory changed. */
+  changed: Type.Integer({ minimum: 0 }),
+  /** Accounts given their territory's rep as owner (setOwners). */
+  ownersSet: Type.Integer({ minimum: 0 }),
+});
+export type PublishTerritoryPlanResult = Static<typeof PublishTerritoryPlanResult>;
+
+/** Coverage of the published plan (or of `planId`, to look at a saved plan before publishing it). */
+export const TerritoryCoverageQuery = Type.Object(
+  {
+    /** Accounts nobody visited for at least this many days (never visited included); default 90. */
+    days: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
+    planId: Type.Optional(Uuid),
+    /** How many of those accounts to list (all are counted); default 2000. */
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000 })),
+  },
+  strict,
+);
+export type TerritoryCoverageQuery = Static<typeof TerritoryCoverageQuery>;
+
+const CoverageArea = Type.Object({ code: AreaCode, name: Type.String(), accounts: Type.Integer({ minimum: 0 }) });
+
+export const TerritoryCoverageDto = Type.Object({
+  plan: Type.Union([Type.Object({ id: Uuid, name: Type.String(), publishedAt: Type.Union([IsoDateTime, Type.Null()]) }), Type.Null()]),
+  days: Type.Integer(),
+  /** Areas no territory covers (every area when there is no plan). */
+  areasWithoutTerritory: Type.Array(CoverageArea),
+  /** Areas whose territory has no rep. */
+  areasWithoutRep: Type.Array(
+    Type.Object({ code: AreaCode, name: Type.String(), accounts: Type.Integer({ minimum: 0 }), territory: TerritoryIndex, territoryName: Type.String() }),
+  ),
+  territoriesWithoutRep: Type.Array(Type.Object({ index: TerritoryIndex, name: Type.String(), areas: Type.Integer({ minimum: 0 }) })),
+  notVisited: Type.Object({
+    total: Type.Integer({ minimum: 0 }),
+    /** Per territory of the plan (-1: outside every territory, or no location). */
+    byTerritory: Type.Array(Type.Object({ territory: Type.Integer({ minimum: -1 }), count: Type.Integer({ minimum: 0 }) })),
+    items: Type.Array(
+      Type.Object({
+        id: Uuid,
+        name: Type.String(),
+        location: Type.Union([Type.Object({ lng: Type.Number(), lat: Type.Number() }), Type.Null()]),
+        lastVisitAt: Type.Union([IsoDateTime, Type.Null()]),
+        ownerName: Type.Union([Type.String(), Type.Null()]),
+        territory: Type.Integer({ minimum: -1 }),
+      }),
+    ),
+  }),
+});
+export type TerritoryCoverageDto = Static<typeof TerritoryCoverageDto>;

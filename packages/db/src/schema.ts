@@ -22,6 +22,8 @@ export interface UsersTable {
   /** Where the user's working days start and end (a rep's home base). */
   home_label: Generated<string>;
   home_location: ColumnType<never, unknown, unknown> | null;
+  /** The user's manager (the team relation that visibility follows once territories are published). */
+  manager_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -62,6 +64,8 @@ export interface AccountsTable {
   preferred_visit_days: ColumnType<number[], number[] | undefined, number[]>;
   notes: Generated<string>;
   last_visit_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** Set by publishing and by a trigger on insert / location change (migration 2026-11-23T16-30); never written by the application's account writes. */
+  territory_id: ColumnType<string | null, never, string | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

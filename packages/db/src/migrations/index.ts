@@ -9,6 +9,7 @@ import * as territories from './2026-11-23T14-30_territories.ts';
 import * as accountsOrgLocationGist from './2026-11-23T15-00_accounts_org_location_gist.ts';
 import * as teamPlanning from './2026-11-23T16-00_team_planning.ts';
 import * as announce from './2026-11-23T16-10_announce.ts';
+import * as territoryPublish from './2026-11-23T16-30_territory_publish.ts';
 import * as geocodeJobs from './2026-11-23T16-40_geocode_jobs.ts';
 import * as serviceTasks from './2026-11-23T16-50_service_tasks.ts';
 
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-23T15-00_accounts_org_location_gist': accountsOrgLocationGist,
   '2026-11-23T16-00_team_planning': teamPlanning,
   '2026-11-23T16-10_announce': announce,
+  '2026-11-23T16-30_territory_publish': territoryPublish,
   '2026-11-23T16-40_geocode_jobs': geocodeJobs,
   '2026-11-23T16-50_service_tasks': serviceTasks,
 };

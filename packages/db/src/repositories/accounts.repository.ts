@@ -24,11 +24,41 @@ export interface AccountRecord {
   readonly notes: string;
   /** Last visit, null = never visited. */
   readonly lastVisitAt: Date | null;
+  /** The published territory whose area contains the account (null: none published, no location, outside every area). */
+  readonly territoryId: string | null;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
 
+/**
+ * Which accounts a caller may reach (computed per request by the server's access module): those
+ * owned by one of `ownerIds` or lying in one of `territoryIds`. Absent = every account of the
+ * organisation. Empty lists = none.
+ */
+export interface AccountScopeFilter {
+  readonly ownerIds: readonly string[];
+  readonly territoryIds: readonly string[];
+}
+
+/** True when an account (its owner and territory) is inside a scope; no scope = everything. */
+export const inAccountScope = (scope: AccountScopeFilter | null | undefined, a: { readonly ownerId: string | null; readonly territoryId: string | null }): boolean =>
+  !scope || (a.ownerId !== null && scope.ownerIds.includes(a.ownerId)) || (a.territoryId !== null && scope.territoryIds.includes(a.territoryId));
+
+/**
+ * The scope as a condition on `accounts as a`. Two indexed equalities joined by `or`: the planner
+ * answers it with a BitmapOr of (org_id, owner_id) and (org_id, territory_id) for lists, and as a
+ * cheap per-row filter on the (org_id, location) GiST walk for searches by place.
+ */
+export const accountScopeCondition = (scope: AccountScopeFilter): Expression<SqlBool> => {
+  const parts: Expression<SqlBool>[] = [];
+  if (scope.ownerIds.length) parts.push(sql<SqlBool>`a.owner_id = any(${sql.val([...scope.ownerIds])}::uuid[])`);
+  if (scope.territoryIds.length) parts.push(sql<SqlBool>`a.territory_id = any(${sql.val([...scope.territoryIds])}::uuid[])`);
+  return parts.length === 0 ? sql<SqlBool>`false` : sql<SqlBool>`(${sql.join(parts, sql` or `)})`;
+};
+
 export interface AccountFilter {
+  /** Only what the caller may reach (see AccountScopeFilter); absent = the whole organisation. */
+  readonly scope?: AccountScopeFilter;
   readonly kinds?: readonly AccountKind[];
   readonly statuses?: readonly AccountStatus[];
   /** A user id, or null for accounts without owner. */
@@ -122,6 +152,7 @@ interface Row {
   preferred_visit_days: number[];
   notes: string;
   last_visit_at: Date | null;
+  territory_id: string | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -146,6 +177,7 @@ const toRecord = (r: Row): AccountRecord => ({
   preferredVisitDays: r.preferred_visit_days.map(Number),
   notes: r.notes,
   lastVisitAt: r.last_visit_at === null ? null : new Date(r.last_visit_at),
+  territoryId: r.territory_id,
   createdAt: new Date(r.created_at),
   updatedAt: new Date(r.updated_at),
 });
@@ -156,6 +188,7 @@ type Eb = ExpressionBuilder<{ a: Database['accounts'] }, 'a'>;
 
 const filterExpression = (eb: Eb, orgId: string, f: AccountFilter): Expression<SqlBool> => {
   const conditions: Expression<SqlBool>[] = [eb('a.org_id', '=', orgId)];
+  if (f.scope) conditions.push(accountScopeCondition(f.scope));
   if (f.kinds?.length) conditions.push(eb('a.kind', 'in', [...f.kinds]));
   if (f.statuses?.length) conditions.push(eb('a.status', 'in', [...f.statuses]));
   if (f.ownerId === null) conditions.push(eb('a.owner_id', 'is', null));
@@ -280,6 +313,7 @@ export class AccountsRepository {
         'a.preferred_visit_days',
         'a.notes',
         'a.last_visit_at',
+        'a.territory_id',
         'a.created_at',
         'a.updated_at',
       ]);
@@ -488,7 +522,8 @@ export class AccountsRepository {
     orgId: string,
     ids: readonly string[],
     change: { ownerId?: string | null; addTags?: readonly string[]; removeTags?: readonly string[] },
-    onlyOwnedBy?: string,
+    /** Only accounts owned by this user, or only those inside this scope. */
+    only?: string | AccountScopeFilter,
   ): Promise<number> {
     if (ids.length === 0) return 0;
     const add = [...(change.addTags ?? [])];
@@ -510,26 +545,37 @@ export class AccountsRepository {
       } as never)
       .where('org_id', '=', orgId)
       .where('id', 'in', [...ids]);
-    if (onlyOwnedBy !== undefined) query = query.where('owner_id', '=', onlyOwnedBy);
+    if (typeof only === 'string') query = query.where('owner_id', '=', only);
+    else if (only !== undefined) {
+      const scope = only;
+      query = query.where(sql<SqlBool>`(${sql.join(
+        [
+          scope.ownerIds.length ? sql`owner_id = any(${sql.val([...scope.ownerIds])}::uuid[])` : sql`false`,
+          scope.territoryIds.length ? sql`territory_id = any(${sql.val([...scope.territoryIds])}::uuid[])` : sql`false`,
+        ],
+        sql` or `,
+      )})`);
+    }
     const result = await query.executeTakeFirst();
     return Number(result.numUpdatedRows);
   }
 
   /** How well the organisation's accounts are placed: counts by precision, source and score. */
-  async geoQuality(orgId: string): Promise<GeoQuality> {
+  async geoQuality(orgId: string, scope?: AccountScopeFilter): Promise<GeoQuality> {
+    const inScope = scope ? sql`and ${accountScopeCondition(scope)}` : sql``;
     const byPrecision = await sql<{ precision: GeoPrecision | 'none'; count: number }>`
       select case when location is null then 'none' else coalesce(geo_precision, 'none') end as precision, count(*)::int as count
-      from accounts where org_id = ${orgId} group by 1 order by 2 desc`.execute(this.#db);
+      from accounts a where org_id = ${orgId} ${inScope} group by 1 order by 2 desc`.execute(this.#db);
     const bySource = await sql<{ source: GeoSource | 'none'; count: number }>`
       select case when location is null then 'none' else coalesce(geo_source, 'none') end as source, count(*)::int as count
-      from accounts where org_id = ${orgId} group by 1 order by 2 desc`.execute(this.#db);
+      from accounts a where org_id = ${orgId} ${inScope} group by 1 order by 2 desc`.execute(this.#db);
     const totals = await sql<{ total: number; without: number; manual: number; b50: number; b70: number; b90: number }>`
       select count(*)::int as total, count(*) filter (where location is null)::int as without,
         count(*) filter (where geo_manual)::int as manual,
         count(*) filter (where not geo_manual and location is not null and geo_score < 0.5)::int as b50,
         count(*) filter (where not geo_manual and location is not null and geo_score < 0.7)::int as b70,
         count(*) filter (where not geo_manual and location is not null and geo_score < 0.9)::int as b90
-      from accounts where org_id = ${orgId}`.execute(this.#db);
+      from accounts a where org_id = ${orgId} ${inScope}`.execute(this.#db);
     const t = totals.rows[0];
     return {
       total: Number(t?.total ?? 0),
@@ -546,26 +592,27 @@ export class AccountsRepository {
   }
 
   /** Id, address and manual flag of the given accounts of this organisation (for re-geocoding). */
-  async addressesOf(orgId: string, ids: readonly string[]): Promise<{ id: string; ownerId: string | null; manual: boolean; address: { line1: string; line2: string; postcode: string; city: string; country: string } }[]> {
+  async addressesOf(orgId: string, ids: readonly string[]): Promise<{ id: string; ownerId: string | null; territoryId: string | null; manual: boolean; address: { line1: string; line2: string; postcode: string; city: string; country: string } }[]> {
     if (ids.length === 0) return [];
     const rows = await this.#db
       .selectFrom('accounts')
-      .select(['id', 'owner_id', 'geo_manual', 'address_line1', 'address_line2', 'postcode', 'city', 'country'])
+      .select(['id', 'owner_id', 'territory_id', 'geo_manual', 'address_line1', 'address_line2', 'postcode', 'city', 'country'])
       .where('org_id', '=', orgId)
       .where('id', 'in', [...ids])
       .execute();
     return rows.map((r) => ({
       id: r.id,
       ownerId: r.owner_id,
+      territoryId: r.territory_id,
       manual: r.geo_manual,
       address: { line1: r.address_line1, line2: r.address_line2, postcode: r.postcode, city: r.city, country: r.country.trim() },
     }));
   }
 
-  async tags(orgId: string): Promise<{ tag: string; count: number }[]> {
+  async tags(orgId: string, scope?: AccountScopeFilter): Promise<{ tag: string; count: number }[]> {
     const result = await sql<{ tag: string; count: number }>`
       select t.tag, count(*)::int as count from accounts a, unnest(a.tags) as t(tag)
-      where a.org_id = ${orgId} group by t.tag order by count desc, t.tag`.execute(this.#db);
+      where a.org_id = ${orgId} ${scope ? sql`and ${accountScopeCondition(scope)}` : sql``} group by t.tag order by count desc, t.tag`.execute(this.#db);
     return result.rows.map((r) => ({ tag: r.tag, count: Number(r.count) }));
   }
 

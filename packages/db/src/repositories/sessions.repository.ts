@@ -23,6 +23,7 @@ export class SessionsRepository {
         'u.role',
         'u.active',
         'u.home_label',
+        'u.manager_id',
         sql<number | null>`ST_X(u.home_location::geometry)`.as('home_lng'),
         sql<number | null>`ST_Y(u.home_location::geometry)`.as('home_lat'),
         'u.created_at',

@@ -11,6 +11,7 @@ const PUBLIC_COLUMNS = [
   'role',
   'active',
   'home_label',
+  'manager_id',
   sql<number | null>`ST_X(home_location::geometry)`.as('home_lng'),
   sql<number | null>`ST_Y(home_location::geometry)`.as('home_lat'),
   'created_at',
@@ -30,6 +31,8 @@ export interface UserPatch {
   readonly role?: Role;
   readonly active?: boolean;
   readonly passwordHash?: string;
+  /** The user's manager (null: none). */
+  readonly managerId?: string | null;
 }
 
 export class UsersRepository {
@@ -73,6 +76,7 @@ export class UsersRepository {
         ...(patch.role === undefined ? {} : { role: patch.role }),
         ...(patch.active === undefined ? {} : { active: patch.active }),
         ...(patch.passwordHash === undefined ? {} : { password_hash: patch.passwordHash }),
+        ...(patch.managerId === undefined ? {} : { manager_id: patch.managerId }),
         updated_at: new Date(),
       })
       .where('org_id', '=', orgId)

@@ -9,6 +9,7 @@ import {
   type AccountStatus,
   type GeoPrecision,
 } from '@geocrm/domain';
+import { inAccountScope } from '@geocrm/db';
 import type {
   AccountFilter,
   AccountRecord,
@@ -37,6 +38,7 @@ import type {
 } from '@geocrm/contracts';
 import type { GeocoderName } from '@geocrm/geo';
 import type { Actor } from '../auth/auth.service.ts';
+import type { AccountScope, AccountScopes } from '../access/account-scope.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 
 const EMPTY_ADDRESS = { line1: '', line2: '', postcode: '', city: '', country: 'FR' };
@@ -152,8 +154,10 @@ export class AccountsService {
   readonly #users: UsersRepository;
   readonly #transaction: Transactor;
   readonly #geocode: AccountPlacer;
-  constructor(deps: { accounts: AccountsRepository; contacts: ContactsRepository; users: UsersRepository; transaction: Transactor; geocode: AccountPlacer }) {
+  readonly #scopes: AccountScopes;
+  constructor(deps: { accounts: AccountsRepository; contacts: ContactsRepository; users: UsersRepository; transaction: Transactor; geocode: AccountPlacer; scopes: AccountScopes }) {
     this.#geocode = deps.geocode;
+    this.#scopes = deps.scopes;
     this.#accounts = deps.accounts;
     this.#contacts = deps.contacts;
     this.#users = deps.users;
@@ -161,7 +165,7 @@ export class AccountsService {
   }
 
   async list(actor: Actor, query: AccountListQuery): Promise<AccountList> {
-    const filter = parseFilter(query);
+    const filter = { ...parseFilter(query), ...(await this.#scopes.readFilter(actor)) };
     const sortParam = query.sort ?? (filter.q ? 'relevance' : 'name');
     const descending = sortParam.startsWith('-');
     const sort = sortParam.replace(/^-/, '') as AccountSortKey;
@@ -178,17 +182,19 @@ export class AccountsService {
 
   /** The map's points as ready-to-send JSON text (shape: AccountMap), built by the database. */
   async mapJson(actor: Actor, query: AccountMapQuery): Promise<string> {
-    const { json, total, withLocation } = await this.#accounts.mapPointsJson(actor.orgId, parseFilter(query));
+    const filter = { ...parseFilter(query), ...(await this.#scopes.readFilter(actor)) };
+    const { json, total, withLocation } = await this.#accounts.mapPointsJson(actor.orgId, filter);
     return `{"items":${json},"total":${total},"withoutLocation":${total - withLocation}}`;
   }
 
   async tags(actor: Actor) {
-    return { items: await this.#accounts.tags(actor.orgId) };
+    return { items: await this.#accounts.tags(actor.orgId, (await this.#scopes.of(actor)).read ?? undefined) };
   }
 
   async get(actor: Actor, id: string): Promise<AccountDetailDto> {
     const account = await this.#accounts.get(actor.orgId, id);
     if (!account) throw new AppError('NOT_FOUND', 'Account not found');
+    await this.#scopes.assertReadable(actor, account);
     const contacts = await this.#contacts.listForAccount(actor.orgId, id);
     return { ...toAccountDto(account), contacts: contacts.map(toContactDto) };
   }
@@ -201,12 +207,24 @@ export class AccountsService {
     if (!owner) throw new AppError('VALIDATION', 'Unknown owner: no such user in your organisation', { details: { field: 'ownerId' } });
   }
 
-  /** Field roles edit only the accounts they own; managers, admins and back-office edit all. */
+  /** The actor's write scope decides (see access/account-scope.ts): out of sight is 404, visible but not theirs 403. */
   async #editable(actor: Actor, id: string): Promise<AccountRecord> {
     const account = await this.#accounts.get(actor.orgId, id);
     if (!account) throw new AppError('NOT_FOUND', 'Account not found');
-    if (isFieldRole(actor) && account.ownerId !== actor.userId) throw new AppError('FORBIDDEN', 'You can only change accounts you own');
+    await this.#scopes.assertWritable(actor, account);
     return account;
+  }
+
+  /**
+   * Inside a write's transaction: the account as written must still be the actor's to change (its
+   * territory follows its location). Refused (and rolled back) otherwise, so that nobody creates or
+   * moves an account out of their own sight.
+   */
+  async #stillWritable(actor: Actor, scope: AccountScope, repos: { accounts: AccountsRepository }, id: string): Promise<void> {
+    const written = await repos.accounts.get(actor.orgId, id);
+    if (written && !inAccountScope(scope.write, written)) {
+      throw new AppError('FORBIDDEN', 'This account would lie outside your territories: give it an owner you manage, or ask your manager');
+    }
   }
 
   async create(actor: Actor, body: CreateAccountBody): Promise<AccountDetailDto> {
@@ -218,8 +236,11 @@ export class AccountsService {
     const placed = location ? { location, geo: MANUAL_GEO } : await this.#geocode(actor.orgId, address);
     const write: AccountWrite & { kind: AccountKind; name: string } = { ...rest, ownerId, address, ...(placed ?? {}) };
     // The account and its contacts land together or not at all.
+    // The scope is read before the transaction (PGlite has one connection: no other query may run inside it).
+    const scope = await this.#scopes.of(actor);
     const id = await this.#transaction(async (repos) => {
       const newId = await repos.accounts.insert(actor.orgId, write);
+      await this.#stillWritable(actor, scope, repos, newId);
       for (const c of contacts) await repos.contacts.insert(actor.orgId, newId, c);
       return newId;
     });
@@ -242,12 +263,16 @@ export class AccountsService {
       placement = (await this.#geocode(actor.orgId, body.address)) ?? { location: null, geo: NO_GEO };
     }
     const write: AccountWrite = { ...rest, ...placement };
-    if (!(await this.#accounts.update(actor.orgId, id, write))) throw new AppError('NOT_FOUND', 'Account not found');
+    const scope = await this.#scopes.of(actor);
+    await this.#transaction(async (repos) => {
+      if (!(await repos.accounts.update(actor.orgId, id, write))) throw new AppError('NOT_FOUND', 'Account not found');
+      await this.#stillWritable(actor, scope, repos, id);
+    });
     return this.get(actor, id);
   }
 
   async geoQuality(actor: Actor): Promise<GeoQualityDto> {
-    return this.#accounts.geoQuality(actor.orgId);
+    return this.#accounts.geoQuality(actor.orgId, (await this.#scopes.of(actor)).read ?? undefined);
   }
 
   /**
@@ -261,7 +286,7 @@ export class AccountsService {
     // Geocode first (an online provider takes its time), then write every change in one transaction.
     const changes: { id: string; write: AccountWrite }[] = [];
     for (const account of found) {
-      if (isFieldRole(actor) && account.ownerId !== actor.userId) result.skipped++;
+      if (!(await this.#scopes.canWrite(actor, account))) result.skipped++;
       else if (account.manual) result.skippedManual++;
       else {
         const placed = await this.#geocode(actor.orgId, account.address, provider);
@@ -279,6 +304,7 @@ export class AccountsService {
 
   async delete(actor: Actor, id: string): Promise<void> {
     if (!canDelete(actor)) throw new AppError('FORBIDDEN', 'Only a manager or an administrator can delete accounts');
+    await this.#editable(actor, id);
     if (!(await this.#accounts.delete(actor.orgId, id))) throw new AppError('NOT_FOUND', 'Account not found');
   }
 

@@ -12,6 +12,7 @@ import type {
 } from '@geocrm/contracts';
 import { canEditAnyAccount } from '@geocrm/domain';
 import type { Actor } from '../auth/auth.service.ts';
+import type { AccountScopes } from '../access/account-scope.ts';
 import { parseFilter, toAccountDto } from './accounts.service.ts';
 
 /** Places a free-text address or town; null when it cannot be placed with confidence. */
@@ -59,8 +60,10 @@ export class AroundService {
   readonly #accounts: AccountsRepository;
   readonly #locate: TextLocator;
   readonly #drive: DriveTime;
-  constructor(deps: { accounts: AccountsRepository; locate: TextLocator; drive: DriveTime }) {
+  readonly #scopes: AccountScopes;
+  constructor(deps: { accounts: AccountsRepository; locate: TextLocator; drive: DriveTime; scopes: AccountScopes }) {
     this.#accounts = deps.accounts;
+    this.#scopes = deps.scopes;
     this.#locate = deps.locate;
     this.#drive = deps.drive;
   }
@@ -73,6 +76,7 @@ export class AroundService {
     if (query.accountId !== undefined) {
       const account = await this.#accounts.get(actor.orgId, query.accountId);
       if (!account) throw new AppError('NOT_FOUND', 'Account not found');
+      await this.#scopes.assertReadable(actor, account);
       if (!account.location) throw new AppError('VALIDATION', `"${account.name}" has no location: place it on the map first`, { details: { field: 'accountId' } });
       return { ...account.location, label: account.name };
     }
@@ -92,7 +96,7 @@ export class AroundService {
       throw new AppError('VALIDATION', 'Give either radiusKm or minutes (of estimated driving)', { details: { field: 'radiusKm' } });
     }
     const centre = await this.#centre(actor, query);
-    const filter = parseFilter(query);
+    const filter = { ...parseFilter(query), ...(await this.#scopes.readFilter(actor)) };
     const limit = query.limit ?? 200;
     const countUpTo = query.countUpTo ?? 2000;
     if (query.minutes === undefined) {
@@ -113,7 +117,7 @@ export class AroundService {
   async within(actor: Actor, body: AccountWithinBody): Promise<AccountWithin> {
     checkShape(body.geometry, body.widthKm);
     const geojson = JSON.stringify(body.geometry);
-    const filter = parseFilter(body.filter ?? {});
+    const filter = { ...parseFilter(body.filter ?? {}), ...(await this.#scopes.readFilter(actor)) };
     const limit = body.limit ?? 500;
     const countUpTo = body.countUpTo ?? 2000;
     if (body.geometry.type === 'LineString') {
@@ -132,7 +136,7 @@ export class AroundService {
     return { items: page.items.map((a) => near(a)), total: page.total, totalCapped: page.totalCapped };
   }
 
-  /** Field roles change only accounts they own, and may only give them to themselves. */
+  /** Only accounts in the actor's write scope change (the others are counted as skipped); field roles may not reassign. */
   async bulk(actor: Actor, body: BulkAccountsBody, checkOwner: (ownerId: string | null | undefined) => Promise<void>): Promise<BulkAccountsResult> {
     if (body.ownerId === undefined && !body.addTags?.length && !body.removeTags?.length) {
       throw new AppError('VALIDATION', 'Nothing to change: give ownerId, addTags or removeTags', { details: { field: 'ownerId' } });
@@ -150,7 +154,7 @@ export class AroundService {
         ...(body.addTags ? { addTags: body.addTags } : {}),
         ...(body.removeTags ? { removeTags: body.removeTags } : {}),
       },
-      fieldRole ? actor.userId : undefined,
+      (await this.#scopes.of(actor)).write ?? undefined,
     );
     return { updated, skipped: body.ids.length - updated };
   }

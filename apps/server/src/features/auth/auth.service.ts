@@ -20,6 +20,7 @@ export const toUserDto = (u: UserRecord): UserDto => ({
   role: u.role,
   active: u.active,
   home: u.home_lng === null || u.home_lat === null ? null : { label: u.home_label, location: { lng: Number(u.home_lng), lat: Number(u.home_lat) } },
+  managerId: u.manager_id,
   createdAt: u.created_at.toISOString(),
 });
 

@@ -3,6 +3,7 @@ import ExcelJS from 'exceljs';
 import type { AccountFilter, AccountRecord, AccountsRepository, ImportsRepository, UsersRepository } from '@geocrm/db';
 import type { AccountExportQuery, AccountMapQuery, ExportFormat } from '@geocrm/contracts';
 import type { Actor } from '../auth/auth.service.ts';
+import type { AccountScopes } from '../access/account-scope.ts';
 import { parseFilter } from '../accounts/accounts.service.ts';
 
 const PAGE = 2000;
@@ -74,14 +75,18 @@ export class AccountExporter {
   readonly #accounts: AccountsRepository;
   readonly #imports: ImportsRepository;
   readonly #users: UsersRepository;
-  constructor(deps: { accounts: AccountsRepository; imports: ImportsRepository; users: UsersRepository }) {
+  readonly #scopes: AccountScopes;
+  constructor(deps: { accounts: AccountsRepository; imports: ImportsRepository; users: UsersRepository; scopes: AccountScopes }) {
+    this.#scopes = deps.scopes;
     this.#accounts = deps.accounts;
     this.#imports = deps.imports;
     this.#users = deps.users;
   }
 
   /** Every matching account, in pages, with its external id and its owner's e-mail. */
-  async *#records(actor: Actor, filter: AccountFilter): AsyncGenerator<{ account: AccountRecord; externalId: string | undefined; ownerEmail: string | undefined }[]> {
+  async *#records(actor: Actor, asked: AccountFilter): AsyncGenerator<{ account: AccountRecord; externalId: string | undefined; ownerEmail: string | undefined }[]> {
+    // Only what the actor may read leaves the server.
+    const filter: AccountFilter = { ...asked, ...(await this.#scopes.readFilter(actor)) };
     const emails = new Map((await this.#users.list(actor.orgId)).map((u) => [u.id, u.email]));
     let after: { value: string; id: string } | undefined;
     for (;;) {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Repositories, Transactor } from '@geocrm/db';
+import type { AccountScopes } from '../access/account-scope.ts';
 import type { Address, Placement } from './apply-batch.ts';
 import { AccountExporter } from './account-export.ts';
 import { GeocodePool } from './geocode-pool.ts';
@@ -30,6 +31,8 @@ export const createImportsFeature = (
     /** True when that is the embedded gazetteer alone (no address files, no online geocoder): worker threads may do it. */
     embeddedOnly: (orgId: string) => Promise<boolean>;
     dataDir: string | undefined;
+    /** The access rule: exports carry only what the caller may read; imports need an organisation-wide scope. */
+    scopes: AccountScopes;
     pollMs?: number;
   },
 ): ImportsFeature => {
@@ -53,8 +56,8 @@ export const createImportsFeature = (
     log: app.log,
     ...(deps.pollMs === undefined ? {} : { pollMs: deps.pollMs }),
   });
-  const service = new ImportsService({ imports: deps.repos.imports, users: deps.repos.users, runner, dir });
-  const exporter = new AccountExporter({ accounts: deps.repos.accounts, imports: deps.repos.imports, users: deps.repos.users });
+  const service = new ImportsService({ imports: deps.repos.imports, users: deps.repos.users, runner, dir, scopes: deps.scopes });
+  const exporter = new AccountExporter({ accounts: deps.repos.accounts, imports: deps.repos.imports, users: deps.repos.users, scopes: deps.scopes });
   app.addHook('onReady', () => {
     runner.start();
     return Promise.resolve();

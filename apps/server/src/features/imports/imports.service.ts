@@ -6,6 +6,7 @@ import { AppError, canEditAnyAccount } from '@geocrm/domain';
 import type { ImportJobRecord, ImportsRepository, UsersRepository } from '@geocrm/db';
 import type { ImportJobDto, ImportMapping, ImportMatchMode, ImportOptions, ImportPreview, ImportPreviewBody, ImportUploadResult } from '@geocrm/contracts';
 import type { Actor } from '../auth/auth.service.ts';
+import type { AccountScopes } from '../access/account-scope.ts';
 import { defaultMatchMode, mappingErrors, suggestMapping } from './columns.ts';
 import { inspectFile, readRows, removeFile, saveUpload, type RawRow, type TextEncoding } from './file-reader.ts';
 import type { ImportRunner } from './import-runner.ts';
@@ -46,7 +47,9 @@ export class ImportsService {
   readonly #users: UsersRepository;
   readonly #runner: ImportRunner;
   readonly #dir: string;
-  constructor(deps: { imports: ImportsRepository; users: UsersRepository; runner: ImportRunner; dir: string }) {
+  readonly #scopes: Pick<AccountScopes, 'of'> | undefined;
+  constructor(deps: { imports: ImportsRepository; users: UsersRepository; runner: ImportRunner; dir: string; scopes?: Pick<AccountScopes, 'of'> }) {
+    this.#scopes = deps.scopes;
     this.#imports = deps.imports;
     this.#users = deps.users;
     this.#runner = deps.runner;
@@ -58,6 +61,18 @@ export class ImportsService {
     if (!canEditAnyAccount(actor.role)) throw new AppError('FORBIDDEN', 'Only an administrator, a manager or back-office can import accounts');
   }
 
+  /**
+   * An import may create and update any account of the organisation (it matches on external id or
+   * name + postcode, in the background): once territories are published, only those whose scope is
+   * the whole organisation (administrators, back-office) may run one; a manager gets 403.
+   */
+  async #requireOrgWideWriter(actor: Actor): Promise<void> {
+    this.#requireImporter(actor);
+    if (this.#scopes && (await this.#scopes.of(actor)).write !== null) {
+      throw new AppError('FORBIDDEN', 'Territories are published: imports change accounts across the organisation and are for administrators and back-office');
+    }
+  }
+
   async #job(actor: Actor, id: string): Promise<ImportJobRecord> {
     this.#requireImporter(actor);
     const job = await this.#imports.get(actor.orgId, id);
@@ -67,7 +82,7 @@ export class ImportsService {
 
   /** Streams the file to disk, reads it once (layout, header, row count, structural errors) and creates a draft job. */
   async upload(actor: Actor, fileName: string, body: Readable): Promise<ImportUploadResult> {
-    this.#requireImporter(actor);
+    await this.#requireOrgWideWriter(actor);
     await mkdir(this.#dir, { recursive: true });
     const ext = extname(fileName).toLowerCase().replace(/[^.a-z0-9]/g, '').slice(0, 6);
     const stored = `${randomUUID()}${ext}`;
@@ -135,6 +150,7 @@ export class ImportsService {
   }
 
   async start(actor: Actor, id: string, options: ImportOptions): Promise<ImportJobDto> {
+    await this.#requireOrgWideWriter(actor);
     const job = await this.#job(actor, id);
     if (job.status !== 'draft') throw new AppError('CONFLICT', 'This import has already been started');
     const errors = mappingErrors(job.columns, options.mapping, options.matchBy);

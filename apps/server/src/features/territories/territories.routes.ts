@@ -7,7 +7,11 @@ import {
   IdParams,
   MoveTerritoryAreasBody,
   NoContent,
+  PublishTerritoryPlanBody,
+  PublishTerritoryPlanResult,
   SaveTerritoryPlanBody,
+  TerritoryCoverageDto,
+  TerritoryCoverageQuery,
   TerritoryAreaCollection,
   TerritoryAreasQuery,
   TerritoryPlanDto,
@@ -78,6 +82,36 @@ export const territoriesRoutes: FastifyPluginCallbackTypebox<{ territories: Terr
     '/plans/:id/areas',
     { schema: { tags, summary: 'Move areas between territories by hand; metrics recomputed, violations (balance, contiguity) named', params: IdParams, body: MoveTerritoryAreasBody, response: { 200: TerritoryPlanDto, ...errors } } },
     async (request) => territories.moveAreas(actorOf(request), request.params.id, request.body),
+  );
+  app.post(
+    '/plans/:id/publish',
+    {
+      schema: {
+        tags,
+        summary: 'Publish a plan (the only published one): every account gets the territory its area lies in, and optionally its rep as owner; visibility follows (all or nothing)',
+        params: IdParams,
+        body: PublishTerritoryPlanBody,
+        response: { 200: PublishTerritoryPlanResult, ...errors },
+      },
+    },
+    async (request) => territories.publish(actorOf(request), request.params.id, request.body),
+  );
+  app.delete(
+    '/plans/:id/publish',
+    { schema: { tags, summary: 'Withdraw a plan’s publication (accounts lose their territory; visibility falls back to the rule without territories)', params: IdParams, response: { 200: TerritoryPlanDto, ...errors } } },
+    async (request) => territories.unpublish(actorOf(request), request.params.id),
+  );
+  app.get(
+    '/coverage',
+    {
+      schema: {
+        tags,
+        summary: 'Coverage of the published plan (or planId): areas with no territory or no rep, accounts nobody visited in `days` days (default 90) with their territory',
+        querystring: TerritoryCoverageQuery,
+        response: { 200: TerritoryCoverageDto, ...errors },
+      },
+    },
+    async (request) => territories.coverage(actorOf(request), request.query),
   );
   app.delete('/plans/:id', { schema: { tags, summary: 'Delete a saved plan', params: IdParams, response: { 204: NoContent, ...errors } } }, async (request, reply) => {
     await territories.delete(actorOf(request), request.params.id);

@@ -3,7 +3,11 @@ import type {
   DesignTerritoriesBody,
   EvaluateTerritoryPlanBody,
   MoveTerritoryAreasBody,
+  PublishTerritoryPlanBody,
+  PublishTerritoryPlanResult,
   SaveTerritoryPlanBody,
+  TerritoryCoverageDto,
+  TerritoryCoverageQuery,
   TerritoryLevel,
   TerritoryMeasure,
   TerritoryPlanDto,
@@ -15,6 +19,7 @@ import type { TerritoriesRepository, Transactor, UsersRepository } from '@geocrm
 import { loadBoundaries } from '@geocrm/geo';
 import { areaLoads, departementAreas, designTerritoriesAsync, planMetrics, type Anchor, type AreaGraph, type MeasureSpec, type PlanMetrics } from '@geocrm/territory';
 import type { Actor } from '../auth/auth.service.ts';
+import type { AccountScopes } from '../access/account-scope.ts';
 import { assertManager } from '../tours/access.ts';
 
 /** Twelve distinct colours (Tableau 10 + 2), repeated beyond. */
@@ -25,6 +30,8 @@ export interface TerritoriesServiceDeps {
   readonly territories: TerritoriesRepository;
   readonly users: UsersRepository;
   readonly transaction: Transactor;
+  /** The access rule (coverage lists only the accounts the caller may read). */
+  readonly scopes: AccountScopes;
   /** Wall-clock limit of one design (default 20 s): the best plan so far is returned. */
   readonly timeLimitMs?: number;
 }
@@ -347,13 +354,124 @@ export class TerritoriesService {
     await this.#deps.transaction(async (repos) => {
       await repos.territories.moveAreas(actor.orgId, id, body.moves);
       await repos.territories.setMetrics(actor.orgId, id, metricsDto(metrics));
+      // On the published plan, the accounts of the moved areas change territory (and visibility) with them.
+      if (saved.publishedAt) await repos.territories.assignAccounts(actor.orgId);
     });
     return this.get(actor, id);
   }
 
   async delete(actor: Actor, id: string): Promise<void> {
     assertManager(actor, 'delete territory plans');
+    const saved = await this.#deps.territories.get(actor.orgId, id);
+    if (!saved) throw new AppError('NOT_FOUND', 'Territory plan not found');
+    if (saved.publishedAt) throw new AppError('CONFLICT', 'This plan is published: withdraw its publication first (visibility follows it)');
     if (!(await this.#deps.territories.delete(actor.orgId, id))) throw new AppError('NOT_FOUND', 'Territory plan not found');
+  }
+
+  /** The areas' polygons in the database (point in polygon for publishing and for new or moved accounts), stored once. */
+  async #ensureShapes(level: TerritoryLevel): Promise<void> {
+    assertLevel(level);
+    if (await this.#deps.territories.hasAreaShapes(level)) return;
+    const codes = new Set(this.#baseGraph().areas.map((a) => a.id));
+    const areas = loadBoundaries('fr-departements')
+      .features.filter((f) => codes.has(f.properties.code))
+      .map((f) => ({ code: f.properties.code, geometry: JSON.stringify(f.geometry) }));
+    await this.#deps.transaction((repos) => repos.territories.storeAreaShapes(level, areas));
+  }
+
+  /**
+   * Publishes a saved plan: the organisation's only published plan from now on. In one transaction
+   * (all or nothing): the previous plan is withdrawn, every account gets the territory whose area
+   * contains it (accounts without a location, or outside every area, get none and are counted) and,
+   * with `setOwners`, the territory's rep as owner. Visibility follows at once.
+   */
+  async publish(actor: Actor, id: string, body: PublishTerritoryPlanBody): Promise<PublishTerritoryPlanResult> {
+    assertManager(actor, 'publish territory plans');
+    const saved = await this.#deps.territories.get(actor.orgId, id);
+    if (!saved) throw new AppError('NOT_FOUND', 'Territory plan not found');
+    await this.#ensureShapes(saved.level);
+    const outcome = await this.#deps.transaction((repos) => repos.territories.publish(actor.orgId, id, { setOwners: body.setOwners === true }));
+    if (!outcome) throw new AppError('NOT_FOUND', 'Territory plan not found');
+    const published = await this.#deps.territories.get(actor.orgId, id);
+    const byIndex = new Map(saved.territories.map((t) => [t.index, t]));
+    const territories = outcome.perTerritory.map((t) => ({
+      index: t.index,
+      id: t.id,
+      name: byIndex.get(t.index)?.name ?? `Territory ${String(t.index + 1)}`,
+      repId: byIndex.get(t.index)?.repUserId ?? null,
+      repName: byIndex.get(t.index)?.repName ?? null,
+      accounts: t.accounts,
+    }));
+    return {
+      planId: id,
+      publishedAt: (published?.publishedAt ?? new Date()).toISOString(),
+      territories,
+      assigned: territories.reduce((sum, t) => sum + t.accounts, 0),
+      withoutLocation: outcome.withoutLocation,
+      outsideAreas: outcome.outsideAreas,
+      changed: outcome.changed,
+      ownersSet: outcome.ownersSet,
+    };
+  }
+
+  /** Withdraws the publication: accounts lose their territory and the rule without territories applies again. */
+  async unpublish(actor: Actor, id: string): Promise<TerritoryPlanDto> {
+    assertManager(actor, 'publish territory plans');
+    const saved = await this.#deps.territories.get(actor.orgId, id);
+    if (!saved) throw new AppError('NOT_FOUND', 'Territory plan not found');
+    if (!saved.publishedAt) throw new AppError('CONFLICT', 'This plan is not published');
+    await this.#deps.transaction((repos) => repos.territories.unpublish(actor.orgId, id));
+    return this.get(actor, id);
+  }
+
+  /**
+   * Coverage (F-TER-3) of the published plan, or of a saved plan given by id: areas no territory
+   * covers, areas whose territory has no rep, and the accounts nobody visited for `days` days (those
+   * the caller may read), with the territory they lie in.
+   */
+  async coverage(actor: Actor, query: TerritoryCoverageQuery): Promise<TerritoryCoverageDto> {
+    assertManager(actor, 'read territory coverage');
+    const days = query.days ?? 90;
+    const planId = query.planId ?? (await this.#deps.territories.publishedPlanId(actor.orgId));
+    const plan = planId === undefined ? undefined : await this.#deps.territories.get(actor.orgId, planId);
+    if (query.planId !== undefined && !plan) throw new AppError('NOT_FOUND', 'Territory plan not found');
+    const level = plan?.level ?? 'departement';
+    await this.#ensureShapes(level);
+    const base = this.#baseGraph();
+    const counts = await this.#accountCounts(actor.orgId);
+    const territories = new Map((plan?.territories ?? []).map((t) => [t.index, t]));
+    const areasWithoutTerritory: TerritoryCoverageDto['areasWithoutTerritory'] = [];
+    const areasWithoutRep: TerritoryCoverageDto['areasWithoutRep'] = [];
+    base.areas.forEach((a, i) => {
+      const area = { code: a.id, name: a.name ?? a.id, accounts: counts[i] ?? 0 };
+      const t = plan?.areas.get(a.id);
+      const territory = t === undefined ? undefined : territories.get(t);
+      if (t === undefined || !territory) areasWithoutTerritory.push(area);
+      else if (territory.repUserId === null) areasWithoutRep.push({ ...area, territory: t, territoryName: territory.name });
+    });
+    const { read } = await this.#deps.scopes.of(actor);
+    const notVisited = await this.#deps.territories.notVisited(actor.orgId, plan?.id ?? null, level, days, read, query.limit ?? 2000);
+    return {
+      plan: plan ? { id: plan.id, name: plan.name, publishedAt: plan.publishedAt?.toISOString() ?? null } : null,
+      days,
+      areasWithoutTerritory,
+      areasWithoutRep,
+      territoriesWithoutRep: (plan?.territories ?? [])
+        .filter((t) => t.repUserId === null)
+        .map((t) => ({ index: t.index, name: t.name, areas: [...(plan?.areas.values() ?? [])].filter((x) => x === t.index).length })),
+      notVisited: {
+        total: notVisited.total,
+        byTerritory: [...notVisited.byTerritory].sort(([a], [b]) => a - b).map(([territory, count]) => ({ territory, count })),
+        items: notVisited.items.map((a) => ({
+          id: a.id,
+          name: a.name,
+          location: a.lng === null || a.lat === null ? null : { lng: a.lng, lat: a.lat },
+          lastVisitAt: a.lastVisitAt?.toISOString() ?? null,
+          ownerName: a.ownerName,
+          territory: a.territory,
+        })),
+      },
+    };
   }
 
   /**

@@ -36,11 +36,19 @@ export class UsersService {
     if (losesAdmin && (await this.#users.countActiveAdmins(actor.orgId)) <= 1) {
       throw new AppError('CONFLICT', 'The organisation must keep at least one active administrator');
     }
+    if (body.managerId !== undefined && body.managerId !== null) {
+      if (body.managerId === id) throw new AppError('VALIDATION', 'A user cannot be their own manager', { details: { field: 'managerId' } });
+      const manager = await this.#users.get(actor.orgId, body.managerId);
+      if (!manager || (manager.role !== 'manager' && manager.role !== 'admin')) {
+        throw new AppError('VALIDATION', 'The manager must be a manager or an administrator of your organisation', { details: { field: 'managerId' } });
+      }
+    }
     const updated = await this.#users.update(actor.orgId, id, {
       ...(body.name === undefined ? {} : { name: body.name }),
       ...(body.role === undefined ? {} : { role: body.role }),
       ...(body.active === undefined ? {} : { active: body.active }),
       ...(body.password === undefined ? {} : { passwordHash: await hashPassword(body.password) }),
+      ...(body.managerId === undefined ? {} : { managerId: body.managerId }),
     });
     if (!updated) throw new AppError('NOT_FOUND', 'User not found');
     // A deactivated user or a changed password ends the user's open sessions.
