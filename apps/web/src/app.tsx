@@ -23,6 +23,7 @@ const AppointmentsPage = lazy(() => import('./features/appointments/appointments
 const ToursPage = lazy(() => import('./features/tours/tours-page.tsx').then((m) => ({ default: m.ToursPage })));
 const RepProfilePage = lazy(() => import('./features/tours/rep-profile-page.tsx').then((m) => ({ default: m.RepProfilePage })));
 const VisitTypesPage = lazy(() => import('./features/tours/visit-types-page.tsx').then((m) => ({ default: m.VisitTypesPage })));
+const TeamPlanningPage = lazy(() => import('./features/team-planning/team-planning-page.tsx').then((m) => ({ default: m.TeamPlanningPage })));
 
 const createQueryClient = () =>
   new QueryClient({
@@ -84,6 +85,14 @@ const router = createBrowserRouter([
         element: (
           <Suspense fallback={<Spinner />}>
             <RepProfilePage />
+          </Suspense>
+        ),
+      },
+      {
+        path: 'tours/team',
+        element: (
+          <Suspense fallback={<Spinner label="Loading the map…" />}>
+            <TeamPlanningPage />
           </Suspense>
         ),
       },

@@ -529,8 +529,13 @@ export class TeamPlanningService {
         const visit = built.jobs.get(String(j.id));
         if (!visit) continue;
         jobMap.set(visit.id, visit);
-        if (reps.length === 1 || free.has(visit.id)) {
+        if (reps.length === 1) {
           jobs.push(j);
+          continue;
+        }
+        if (free.has(visit.id)) {
+          // may cross into a neighbouring territory: its rep's or a neighbour's vehicles (they carry the zone)
+          jobs.push({ ...j, skills: [...(j.skills ?? []), `zone:${rep.id}`] });
           continue;
         }
         // stays with its rep: an appointment on the vehicle of its day, another visit on any of the rep's vehicles (one block: pinned)
@@ -541,12 +546,16 @@ export class TeamPlanningService {
       }
       unplaced.push(...built.unplaced);
     }
-    // a visit held to its rep across several blocks: the rep's vehicles carry a skill only they have
+    // a visit held to its rep across several blocks: the rep's vehicles carry a skill only they have;
+    // crossing: a rep serves their own zone and their neighbours' (see neighbourZones)
     const heldSkills = new Set(jobs.flatMap((j) => (j.skills ?? []).filter((s) => String(s).startsWith('rep:'))));
+    const zones = reps.length > 1 ? neighbourZones(reps) : new Map<string, readonly string[]>();
     const withHeld = vehicles.map((v, i) => {
       const rep = parts.find((p) => i >= p.first && i < p.first + p.count)?.rep;
-      const skill = rep ? `rep:${rep.id}` : '';
-      return heldSkills.has(skill) ? { ...v, skills: [...(v.skills ?? []), skill] } : v;
+      if (!rep) return v;
+      const skill = `rep:${rep.id}`;
+      const extra = [...(heldSkills.has(skill) ? [skill] : []), ...(zones.get(rep.id) ?? []).map((z) => `zone:${z}`)];
+      return extra.length ? { ...v, skills: [...(v.skills ?? []), ...extra] } : v;
     });
     const problem: Problem = { vehicles: withHeld, jobs, matrices: { car: { durations: matrix.durations, distances: matrix.distances } } };
     const firstBuilt = parts[0]?.built;
@@ -554,6 +563,30 @@ export class TeamPlanningService {
     return { reps, built, vehicles: parts, points, ctxOf };
   }
 }
+
+/** How many nearest reps' territories a rep may cross into (and theirs into this one) when crossing is allowed. */
+export const NEIGHBOURS = 4;
+
+/**
+ * Crossing is into neighbouring territories: each rep serves their own zone and those of the NEIGHBOURS
+ * reps whose bases are nearest (and of every rep that counts them among theirs). A visit across the region
+ * would cost more driving than it saves; leaving those pairs out lets the search spend its time where a
+ * swap can pay (measured: one unrestricted 1,000-visit problem did not converge in 40 s on a loaded machine).
+ */
+const neighbourZones = (reps: readonly Rep[]): Map<string, readonly string[]> => {
+  const zones = new Map<string, Set<string>>(reps.map((r) => [r.id, new Set([r.id])]));
+  for (const r of reps) {
+    const nearest = reps
+      .filter((o) => o !== r)
+      .sort((a, b) => metresBetween(r.base, a.base) - metresBetween(r.base, b.base))
+      .slice(0, NEIGHBOURS);
+    for (const o of nearest) {
+      zones.get(r.id)?.add(o.id);
+      zones.get(o.id)?.add(r.id);
+    }
+  }
+  return new Map([...zones].map(([k, v]) => [k, [...v]]));
+};
 
 const isOnDate = (v: ScheduleVisit, date: string, timeZone: string): boolean => {
   if (v.appointmentAt === null) return false;
