@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TeamPlanJobDto, TeamPlanSaved, TourDto, TourPlan, VisitDto, VisitTypeDto } from '@geocrm/contracts';
 import { createRepositories, createTransactor } from '@geocrm/db';
 import type { Solution } from '@geocrm/optimizer';
+import { departementAreas } from '@geocrm/territory';
 import { createToursFeature } from '../src/features/tours/tours.feature.ts';
 import { startHarness, type Harness } from './harness.ts';
 
@@ -142,7 +143,7 @@ beforeAll(async () => {
   // an account with no owner, near Lyon: goes to the nearest rep
   const stray = await createAccount('Stray Villeurbanne', 4.8801, 45.7719, null);
   await createVisit('stray', { accountId: stray, visitTypeId: followUp, window: { from: monday, to: friday } });
-}, 60_000);
+}, 180_000);
 afterAll(async () => h.close());
 
 describe('team plans', () => {
@@ -456,4 +457,34 @@ describe('double booking under concurrency', () => {
     const second = await insert(tour(techId, day, [visit]));
     await transaction((repos) => repos.tours.cancelTour(orgId, second));
   });
+});
+
+describe('territories: a published plan decides whose visit it is', () => {
+  it('a visit goes to the rep of the published territory its account lies in (before the account owner)', async () => {
+    const account = await createAccount('Territory Voiron', 5.59, 45.364, techId); // Isère (38), owned by the technician
+    const visit = await createVisit('territory', { accountId: account, visitTypeId: types['Follow-up']?.id, window: { from: nextMonday, to: addDays(nextMonday, 4) } });
+    // the plan: Isère to the rep, everything else to the technician
+    const assignment = Object.fromEntries(departementAreas().areas.map((area) => [area.id, area.id === '38' ? 1 : 0]));
+    const saved = await h.request(manager, {
+      method: 'POST',
+      url: '/api/v1/territories/plans',
+      payload: { name: 'Team plan territories', measure: 'population', assignment, territories: [{ name: 'Elsewhere', repId: techId }, { name: 'Isère', repId }] },
+    });
+    expect(saved.statusCode, saved.body).toBe(201);
+    const published = await h.request(manager, { method: 'POST', url: `/api/v1/territories/plans/${saved.json<{ id: string }>().id}/publish`, payload: {} });
+    expect(published.statusCode, published.body).toBe(200);
+
+    const res = await h.request(manager, { method: 'POST', url: '/api/v1/tours/team-plans', payload: { userIds: [repId, techId], from: nextMonday, days: 5, timeLimitSeconds: 5 } });
+    expect(res.statusCode, res.body).toBe(202);
+    const job = await poll(res.json<TeamPlanJobDto>().id);
+    const result = job.result;
+    if (!result) throw new Error(job.error ?? 'no result');
+    expect(result.assignment).toBe('territory');
+    const onRep = result.reps.find((r) => r.userId === repId);
+    const placedWithRep = onRep ? stopsOf(onRep.plan).some((s) => s.visitId === visit) : false;
+    const unplacedWithRep = result.unassigned.some((u) => u.visitId === visit && u.userId === repId);
+    expect(placedWithRep || unplacedWithRep).toBe(true);
+    const onTech = result.reps.find((r) => r.userId === techId);
+    expect(onTech ? stopsOf(onTech.plan).some((s) => s.visitId === visit) : false).toBe(false);
+  }, 60_000);
 });

@@ -1,4 +1,4 @@
-import { type ColumnType, type Generated, type Kysely } from 'kysely';
+import { sql, type ColumnType, type Generated, type Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
 
 type Timestamp = ColumnType<Date, Date | undefined, Date>;
@@ -262,4 +262,23 @@ export class PlanningJobsRepository {
     return new Map(rows.flatMap((r) => (r.owner_id === null ? [] : [[r.id, r.owner_id] as const])));
   }
 
+
+  /**
+   * The rep of the published territory each account lies in (`accounts.territory_id`, kept by the
+   * publishing of issue 6); accounts outside every territory, or whose territory has no rep, are left
+   * out. Null when the organisation has no published plan.
+   */
+  async publishedTerritoryReps(orgId: string, accountIds: readonly string[]): Promise<Map<string, string> | null> {
+    const published = await sql<{ n: number }>`select count(*)::int as n from territory_plans where org_id = ${orgId} and published_at is not null`.execute(this.#db);
+    if ((published.rows[0]?.n ?? 0) === 0) return null;
+    const out = new Map<string, string>();
+    if (accountIds.length === 0) return out;
+    const rows = await sql<{ id: string; rep_user_id: string }>`
+      select a.id, t.rep_user_id
+      from accounts a
+      join territories t on t.org_id = a.org_id and t.id = a.territory_id
+      where a.org_id = ${orgId} and a.id in (${sql.join([...accountIds])}) and t.rep_user_id is not null`.execute(this.#db);
+    for (const r of rows.rows) out.set(r.id, r.rep_user_id);
+    return out;
+  }
 }

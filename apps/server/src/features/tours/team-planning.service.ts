@@ -317,10 +317,13 @@ export class TeamPlanningService {
     const unassigned: Unassigned[] = [];
     const repIndex = new Map(reps.map((r) => [r.id, r]));
     const taken = new Set((await this.#tours.plannedStops(orgId, rows.map((r) => r.id))).map((t) => t.visitId));
-    const owners = await this.#jobs.accountOwners(orgId, [...new Set(rows.map((r) => r.accountId))]);
+    const accountIds = [...new Set(rows.map((r) => r.accountId))];
+    const owners = await this.#jobs.accountOwners(orgId, accountIds);
+    // whose visit: its assigned rep, else the rep of the published territory it lies in, else its account's owner
+    const territory = await this.#jobs.publishedTerritoryReps(orgId, accountIds);
     const explicit = body.visitIds !== undefined;
     const candidates: Candidate[] = [];
-    let basis: 'assigned' | 'account_owner' = 'assigned';
+    let basis: 'assigned' | 'territory' | 'account_owner' = 'assigned';
     for (const v of rows) {
       if (v.status !== 'planned') {
         unassigned.push({ visit: v, userId: v.assignedUserId, reason: 'not_planned', message: `The visit is ${v.status}: only planned visits go on a tour` });
@@ -333,8 +336,10 @@ export class TeamPlanningService {
       const appointment = v.appointmentAt !== null;
       if (!appointment && body.minPriority !== undefined && v.priority < body.minPriority) continue;
       if (body.visitTypeIds !== undefined && !body.visitTypeIds.includes(v.visitTypeId)) continue;
-      const ownerId = v.assignedUserId ?? owners.get(v.accountId) ?? null;
-      if (v.assignedUserId === null && ownerId !== null) basis = 'account_owner';
+      const byTerritory = territory?.get(v.accountId);
+      const ownerId = v.assignedUserId ?? byTerritory ?? owners.get(v.accountId) ?? null;
+      if (v.assignedUserId === null && byTerritory !== undefined) basis = 'territory';
+      else if (v.assignedUserId === null && ownerId !== null && basis !== 'territory') basis = 'account_owner';
       let home = ownerId === null ? undefined : repIndex.get(ownerId);
       if (ownerId !== null && home === undefined) {
         // another rep's visit: not this team's, unless asked for by id and free to cross
