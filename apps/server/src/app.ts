@@ -32,6 +32,7 @@ import { AddressFilesService } from './features/geo/address-files.service.ts';
 import { addressFilesRoutes } from './features/geo/address-files.routes.ts';
 import { createGeocodeJobsFeature } from './features/geo/geocode-jobs.feature.ts';
 import { geocodeJobsRoutes } from './features/geo/geocode-jobs.routes.ts';
+import { selectionExportRoutes } from './features/geo/selection-export.routes.ts';
 import { createImportsFeature } from './features/imports/imports.feature.ts';
 import { exportsRoutes, importsRoutes } from './features/imports/imports.routes.ts';
 import { createToursFeature } from './features/tours/tours.feature.ts';
@@ -146,6 +147,7 @@ export const buildApp = async ({ handle, config, logger = true }: AppDeps): Prom
         await secured.register(accountsRoutes, { prefix: '/accounts', accounts, around });
         await secured.register(importsRoutes, { prefix: '/imports', imports: imports.service });
         await secured.register(exportsRoutes, { prefix: '/exports', exporter: imports.exporter });
+        await secured.register(selectionExportRoutes, { prefix: '/exports/accounts/selection', exporter: imports.exporter });
         await secured.register(geoRoutes, { prefix: '/geo' });
         await secured.register(geocodeRoutes, { prefix: '/geocode', geocoding });
         await secured.register(geocodeJobsRoutes, { prefix: '/geocode/jobs', jobs: geocodeJobs.service });

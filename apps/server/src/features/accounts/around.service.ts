@@ -53,6 +53,23 @@ const checkShape = (geometry: SearchGeometry, widthKm: number | undefined): void
 };
 
 /**
+ * A lasso or a corridor as `POST /accounts/within` (and the export of its selection) accept it: a line
+ * needs a width, a polygon none and must be closed and simple (self-intersection is checked by the database).
+ */
+export const assertSearchArea = async (accounts: AccountsRepository, geometry: SearchGeometry, widthKm: number | undefined): Promise<void> => {
+  checkShape(geometry, widthKm);
+  if (geometry.type === 'LineString') return;
+  const problem = await accounts.checkGeometry(JSON.stringify(geometry));
+  if (problem) {
+    const at = problem.at ? ` near ${problem.at.lat.toFixed(5)}, ${problem.at.lng.toFixed(5)}` : '';
+    const crossing = /self-intersection|ring self/i.test(problem.reason);
+    throw new AppError('VALIDATION', crossing ? `The polygon crosses itself${at}: draw it again without crossing lines` : `The polygon is not valid (${problem.reason})${at}`, {
+      details: { field: 'geometry', reason: problem.reason, ...(problem.at ? { at: problem.at } : {}) },
+    });
+  }
+};
+
+/**
  * Searches by place — around a point, an account or an address, inside a drawn polygon, along a
  * route — and changes a selection made that way.
  */
@@ -115,7 +132,7 @@ export class AroundService {
   }
 
   async within(actor: Actor, body: AccountWithinBody): Promise<AccountWithin> {
-    checkShape(body.geometry, body.widthKm);
+    await assertSearchArea(this.#accounts, body.geometry, body.widthKm);
     const geojson = JSON.stringify(body.geometry);
     const filter = { ...parseFilter(body.filter ?? {}), ...(await this.#scopes.readFilter(actor)) };
     const limit = body.limit ?? 500;
@@ -123,14 +140,6 @@ export class AroundService {
     if (body.geometry.type === 'LineString') {
       const page = await this.#accounts.alongLine(actor.orgId, filter, geojson, (body.widthKm ?? 0) * 1000, limit, countUpTo);
       return { items: page.items.map((a) => near(a)), total: page.total, totalCapped: page.totalCapped };
-    }
-    const problem = await this.#accounts.checkGeometry(geojson);
-    if (problem) {
-      const at = problem.at ? ` near ${problem.at.lat.toFixed(5)}, ${problem.at.lng.toFixed(5)}` : '';
-      const crossing = /self-intersection|ring self/i.test(problem.reason);
-      throw new AppError('VALIDATION', crossing ? `The polygon crosses itself${at}: draw it again without crossing lines` : `The polygon is not valid (${problem.reason})${at}`, {
-        details: { field: 'geometry', reason: problem.reason, ...(problem.at ? { at: problem.at } : {}) },
-      });
     }
     const page = await this.#accounts.withinPolygon(actor.orgId, filter, geojson, limit, countUpTo);
     return { items: page.items.map((a) => near(a)), total: page.total, totalCapped: page.totalCapped };

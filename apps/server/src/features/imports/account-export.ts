@@ -1,10 +1,11 @@
 import { PassThrough, Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { AccountFilter, AccountRecord, AccountsRepository, ImportsRepository, UsersRepository } from '@geocrm/db';
-import type { AccountExportQuery, AccountMapQuery, ExportFormat } from '@geocrm/contracts';
+import type { AccountExportQuery, AccountMapQuery, ExportFormat, SelectionExportBody } from '@geocrm/contracts';
 import type { Actor } from '../auth/auth.service.ts';
 import type { AccountScopes } from '../access/account-scope.ts';
 import { parseFilter } from '../accounts/accounts.service.ts';
+import { assertSearchArea } from '../accounts/around.service.ts';
 
 const PAGE = 2000;
 
@@ -70,6 +71,28 @@ const csvCell = (value: Cell): string => {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 };
 
+type ExportRow = { account: AccountRecord; externalId: string | undefined; ownerEmail: string | undefined };
+
+/** The rows as an XLSX workbook, streamed. */
+const xlsx = (pages: AsyncGenerator<ExportRow[]>): Readable => {
+  const out = new PassThrough();
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
+  const sheet = workbook.addWorksheet('Accounts');
+  void (async () => {
+    try {
+      sheet.addRow([...HEADERS]).commit();
+      for await (const page of pages) {
+        for (const { account, externalId, ownerEmail } of page) sheet.addRow(cells(account, externalId, ownerEmail)).commit();
+      }
+      sheet.commit();
+      await workbook.commit();
+    } catch (error) {
+      out.destroy(error instanceof Error ? error : new Error(String(error)));
+    }
+  })();
+  return out;
+};
+
 /** Exports the accounts matching the list's filters as CSV, XLSX or GeoJSON, streamed page by page. */
 export class AccountExporter {
   readonly #accounts: AccountsRepository;
@@ -84,7 +107,7 @@ export class AccountExporter {
   }
 
   /** Every matching account, in pages, with its external id and its owner's e-mail. */
-  async *#records(actor: Actor, asked: AccountFilter): AsyncGenerator<{ account: AccountRecord; externalId: string | undefined; ownerEmail: string | undefined }[]> {
+  async *#records(actor: Actor, asked: AccountFilter): AsyncGenerator<ExportRow[]> {
     // Only what the actor may read leaves the server.
     const filter: AccountFilter = { ...asked, ...(await this.#scopes.readFilter(actor)) };
     const emails = new Map((await this.#users.list(actor.orgId)).map((u) => [u.id, u.email]));
@@ -103,10 +126,37 @@ export class AccountExporter {
     const { format, ...filterQuery }: { format: ExportFormat } & AccountMapQuery = query;
     // Parsed now, so that a bad filter is a 400 and not a broken download.
     const filter = parseFilter(filterQuery);
-    if (format === 'xlsx') {
-      return { contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', fileName: `accounts-${stamp}.xlsx`, body: this.#xlsx(actor, filter) };
+    return this.#render(format, `accounts-${stamp}`, () => this.#records(actor, filter));
+  }
+
+  /**
+   * Exactly what the Nearby list shows for a lasso or a corridor: the same search as `POST /accounts/within`
+   * (same geometry checks, filters, access scope and limit), so the same accounts in the same order.
+   */
+  async exportSelection(actor: Actor, body: SelectionExportBody): Promise<{ contentType: string; fileName: string; body: Readable }> {
+    await assertSearchArea(this.#accounts, body.geometry, body.widthKm);
+    const filter: AccountFilter = { ...parseFilter(body.filter ?? {}), ...(await this.#scopes.readFilter(actor)) };
+    const geojson = JSON.stringify(body.geometry);
+    const limit = body.limit ?? 500;
+    const line = body.geometry.type === 'LineString';
+    const found = line
+      ? await this.#accounts.alongLine(actor.orgId, filter, geojson, (body.widthKm ?? 0) * 1000, limit, 1)
+      : await this.#accounts.withinPolygon(actor.orgId, filter, geojson, limit, 1);
+    const emails = new Map((await this.#users.list(actor.orgId)).map((u) => [u.id, u.email]));
+    const externalIds = await this.#imports.externalIdsOf(actor.orgId, found.items.map((a) => a.id));
+    const page = found.items.map((account) => ({ account, externalId: externalIds.get(account.id), ownerEmail: account.ownerId ? emails.get(account.ownerId) : undefined }));
+    async function* one(): AsyncGenerator<ExportRow[]> {
+      yield await Promise.resolve(page);
     }
-    const records = this.#records(actor, filter);
+    const stamp = new Date().toISOString().slice(0, 10);
+    return this.#render(body.format, `accounts-${line ? 'corridor' : 'area'}-${stamp}`, one);
+  }
+
+  #render(format: ExportFormat, baseName: string, pages: () => AsyncGenerator<ExportRow[]>): { contentType: string; fileName: string; body: Readable } {
+    if (format === 'xlsx') {
+      return { contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', fileName: `${baseName}.xlsx`, body: xlsx(pages()) };
+    }
+    const records = pages();
     if (format === 'geojson') {
       async function* geojson(): AsyncGenerator<string> {
         yield '{"type":"FeatureCollection","features":[';
@@ -140,7 +190,7 @@ export class AccountExporter {
         }
         yield '\n]}\n';
       }
-      return { contentType: 'application/geo+json', fileName: `accounts-${stamp}.geojson`, body: Readable.from(geojson()) };
+      return { contentType: 'application/geo+json', fileName: `${baseName}.geojson`, body: Readable.from(geojson()) };
     }
     async function* csv(): AsyncGenerator<string> {
       yield `\uFEFF${HEADERS.map(csvCell).join(',')}\r\n`;
@@ -149,25 +199,7 @@ export class AccountExporter {
         yield page.map(({ account, externalId, ownerEmail }) => cells(account, externalId, ownerEmail).map(csvCell).join(',')).join('\r\n') + '\r\n';
       }
     }
-    return { contentType: 'text/csv; charset=utf-8', fileName: `accounts-${stamp}.csv`, body: Readable.from(csv()) };
-  }
-
-  #xlsx(actor: Actor, filter: AccountFilter): Readable {
-    const out = new PassThrough();
-    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
-    const sheet = workbook.addWorksheet('Accounts');
-    void (async () => {
-      try {
-        sheet.addRow([...HEADERS]).commit();
-        for await (const page of this.#records(actor, filter)) {
-          for (const { account, externalId, ownerEmail } of page) sheet.addRow(cells(account, externalId, ownerEmail)).commit();
-        }
-        sheet.commit();
-        await workbook.commit();
-      } catch (error) {
-        out.destroy(error instanceof Error ? error : new Error(String(error)));
-      }
-    })();
-    return out;
+    return { contentType: 'text/csv; charset=utf-8', fileName: `${baseName}.csv`, body: Readable.from(csv()) };
   }
 }
+
