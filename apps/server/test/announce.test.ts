@@ -120,6 +120,10 @@ describe('directions', () => {
 describe('appointment e-mails', () => {
   it('sends each visited account with an e-mail its time through the SMTP server; one without is reported; logged', async () => {
     const before = smtp.received.length;
+    const dry = (await h.request(f.rep, { method: 'POST', url: day('/appointment-emails'), payload: { dryRun: true } })).json<SendResultDto>();
+    expect(dry.transport).toBe('preview');
+    expect(dry.sent.map((s) => s.recipient)).toEqual(['bakery@example.com', 'elise@garage.example.com']);
+    expect(smtp.received.length).toBe(before);
     const res = await h.request(f.rep, { method: 'POST', url: day('/appointment-emails'), payload: {} });
     expect(res.statusCode, res.body).toBe(200);
     const body = res.json<SendResultDto>();

@@ -23,6 +23,7 @@ const AppointmentsPage = lazy(() => import('./features/appointments/appointments
 const ToursPage = lazy(() => import('./features/tours/tours-page.tsx').then((m) => ({ default: m.ToursPage })));
 const RepProfilePage = lazy(() => import('./features/tours/rep-profile-page.tsx').then((m) => ({ default: m.RepProfilePage })));
 const VisitTypesPage = lazy(() => import('./features/tours/visit-types-page.tsx').then((m) => ({ default: m.VisitTypesPage })));
+const AnnouncePage = lazy(() => import('./features/announce/announce-page.tsx').then((m) => ({ default: m.AnnouncePage })));
 const TeamPlanningPage = lazy(() => import('./features/team-planning/team-planning-page.tsx').then((m) => ({ default: m.TeamPlanningPage })));
 
 const createQueryClient = () =>
@@ -93,6 +94,14 @@ const router = createBrowserRouter([
         element: (
           <Suspense fallback={<Spinner label="Loading the map…" />}>
             <TeamPlanningPage />
+          </Suspense>
+        ),
+      },
+      {
+        path: 'tours/:id/announce',
+        element: (
+          <Suspense fallback={<Spinner />}>
+            <AnnouncePage />
           </Suspense>
         ),
       },

@@ -32,6 +32,8 @@ export const SendAppointmentsBody = Type.Object(
     resend: Type.Optional(Type.Boolean()),
     /** An account without any e-mail but with a phone gets an SMS (default false). */
     sms: Type.Optional(Type.Boolean()),
+    /** Only say who would get what: nothing is sent or logged (`transport` is `preview`). */
+    dryRun: Type.Optional(Type.Boolean()),
   },
   strict,
 );

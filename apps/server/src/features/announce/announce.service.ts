@@ -87,7 +87,7 @@ export class AnnounceService {
     const sent: SendResultDto['sent'] = [];
     const skipped: Skipped[] = [];
     const seen = new Set<string>();
-    let transport: string = this.#mailer.kind;
+    let transport: string = body.dryRun ? 'preview' : this.#mailer.kind;
     for (const s of t.stops) {
       const a = s.account;
       // an account visited twice the same day gets one message, with its first time
@@ -108,6 +108,11 @@ export class AnnounceService {
       };
       const email = isEmail(a.email) ? a.email.trim() : a.contacts.map((c) => c.email).find(isEmail)?.trim();
       try {
+        const phone = body.sms ? (a.phone ?? a.contacts.map((c) => c.phone).find((p) => p !== null && p.trim() !== '')) : undefined;
+        if (body.dryRun && (email ?? phone)) {
+          sent.push({ accountId: a.id, accountName: a.name, channel: email ? 'email' : 'sms', recipient: email ?? phone ?? '', start: s.start.toISOString() });
+          continue;
+        }
         if (email) {
           const m = render('appointment', t.locale, values);
           const done = await this.#mailer.send({ to: email, subject: m.subject, text: m.text, replyTo: t.userEmail });
@@ -115,7 +120,6 @@ export class AnnounceService {
           sent.push({ accountId: a.id, accountName: a.name, channel: 'email', recipient: email, start: s.start.toISOString() });
           continue;
         }
-        const phone = body.sms ? (a.phone ?? a.contacts.map((c) => c.phone).find((p) => p !== null && p.trim() !== '')) : undefined;
         if (phone) {
           const m = render('appointmentSms', t.locale, values);
           const done = await this.#sms.send({ to: phone, text: m.text });
