@@ -1,5 +1,18 @@
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { AccountList, AccountMap, AddressFileList, AddressFileLoadResult, GeocoderList, GeoQualityDto, RegeocodeBody, RegeocodeResult } from '../../api/types.ts';
+import type {
+  AccountList,
+  AccountMap,
+  AddressFileList,
+  AddressFileLoadResult,
+  GeocodeJobBody,
+  GeocodeJobDto,
+  GeocodeJobItemList,
+  GeocodeJobList,
+  GeocoderList,
+  GeoQualityDto,
+  RegeocodeBody,
+  RegeocodeResult,
+} from '../../api/types.ts';
 import { api, toQueryString } from '../../api/client.ts';
 import { accountKeys } from '../accounts/accounts-api.ts';
 import { CATEGORY_INFO, type GeoCategory } from './geo-categories.ts';
@@ -68,5 +81,59 @@ export const useRemoveAddressFile = () => {
   return useMutation({
     mutationFn: (id: string) => api<undefined>(`/geo/address-files/${encodeURIComponent(id)}`, { method: 'DELETE' }),
     onSuccess: () => client.invalidateQueries({ queryKey: addressFileKeys.all }),
+  });
+};
+
+// ---- Background re-geocoding jobs ----
+
+const geocodeJobKeys = {
+  all: ['geocode-jobs'] as const,
+  one: (id: string) => ['geocode-jobs', id] as const,
+  problems: (id: string) => ['geocode-jobs', id, 'problems'] as const,
+};
+
+export const isJobOver = (job: GeocodeJobDto): boolean => job.status === 'done' || job.status === 'failed' || job.status === 'cancelled';
+
+/** The latest jobs (the card shows the newest one: a job started elsewhere or before a reload too). */
+export const useGeocodeJobs = () => useQuery({ queryKey: geocodeJobKeys.all, queryFn: ({ signal }) => api<GeocodeJobList>('/geocode/jobs', { signal }) });
+
+/** One job, polled every second while it runs; the accounts are refreshed when it ends. */
+export const useGeocodeJob = (id: string | undefined) => {
+  const client = useQueryClient();
+  return useQuery({
+    queryKey: geocodeJobKeys.one(id ?? ''),
+    queryFn: async ({ signal }) => {
+      const job = await api<GeocodeJobDto>(`/geocode/jobs/${encodeURIComponent(id ?? '')}`, { signal });
+      if (isJobOver(job)) void client.invalidateQueries({ queryKey: accountKeys.all });
+      return job;
+    },
+    enabled: id !== undefined,
+    refetchInterval: (query) => (query.state.data && isJobOver(query.state.data) ? false : 1000),
+  });
+};
+
+export const useGeocodeJobProblems = (id: string | undefined, enabled: boolean) =>
+  useQuery({
+    queryKey: geocodeJobKeys.problems(id ?? ''),
+    queryFn: ({ signal }) => api<GeocodeJobItemList>(`/geocode/jobs/${encodeURIComponent(id ?? '')}/items${toQueryString({ outcome: 'problems', limit: 20 })}`, { signal }),
+    enabled: enabled && id !== undefined,
+  });
+
+export const useStartGeocodeJob = () => {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: GeocodeJobBody) => api<GeocodeJobDto>('/geocode/jobs', { method: 'POST', body }),
+    onSuccess: (job) => {
+      client.setQueryData(geocodeJobKeys.one(job.id), job);
+      void client.invalidateQueries({ queryKey: geocodeJobKeys.all });
+    },
+  });
+};
+
+export const useCancelGeocodeJob = () => {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api<undefined>(`/geocode/jobs/${encodeURIComponent(id)}`, { method: 'DELETE' }),
+    onSuccess: (_nothing, id) => client.invalidateQueries({ queryKey: geocodeJobKeys.one(id) }),
   });
 };

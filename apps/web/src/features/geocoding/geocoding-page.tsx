@@ -1,5 +1,6 @@
 import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
+import { canEditAnyAccount } from '@geocrm/domain';
 import type { AccountDto, GeoQualityDto } from '../../api/types.ts';
 import { useCurrentSession } from '../auth/require-session.tsx';
 import { PRECISION_LABELS, SOURCE_LABELS } from '../accounts/account-labels.ts';
@@ -19,6 +20,7 @@ import {
 } from './geo-categories.ts';
 import { useGeoCategoryList, useGeoCategoryMap, useGeocoders, useGeoQuality, useRegeocode } from './geocoding-api.ts';
 import { AddressFilesCard } from './address-files-card.tsx';
+import { RegeocodeCard } from './regeocode-card.tsx';
 import { PrecisionChart } from './precision-chart.tsx';
 
 // MapLibre loads with the first map on screen.
@@ -309,6 +311,7 @@ export const GeocodingPage = () => {
       {search.has('category') || !quality.isPending ? (
         <CategoryPanel key={`${category}-${mine ? 'mine' : 'all'}`} category={category} ownerId={mine ? user.id : ''} />
       ) : null}
+      {canEditAnyAccount(user.role) ? <RegeocodeCard category={category} ownerId={mine ? user.id : ''} /> : null}
       {user.role === 'admin' ? <AddressFilesCard /> : null}
     </div>
   );
