@@ -125,6 +125,9 @@ export class TeamPlanningService {
   readonly #now: () => Date;
   readonly #runnerId = randomUUID();
   readonly #running = new Map<string, { abort: AbortController; done: Promise<void> }>();
+  /** Worker threads free for solving, shared by every job of this process (two plans at once share them). */
+  #free: number;
+  readonly #waiting: (() => void)[] = [];
 
   constructor(deps: TeamPlanningDeps) {
     this.#tours = deps.tours;
@@ -135,6 +138,7 @@ export class TeamPlanningService {
     this.#matrix = deps.matrix ?? createEstimatedMatrixProvider();
     this.#solve = deps.solve ?? solveInWorker;
     this.#concurrency = Math.max(1, deps.concurrency ?? Math.min(2, availableParallelism()));
+    this.#free = this.#concurrency;
     this.#timeLimitMs = deps.timeLimitMs ?? 40_000;
     this.#now = deps.now ?? (() => new Date());
   }
@@ -154,6 +158,19 @@ export class TeamPlanningService {
   /** Waits for a job of this process to end (tests, the bench). */
   async settled(id: string): Promise<void> {
     await this.#running.get(id)?.done;
+  }
+
+  /** Solves in a worker thread once one of the process's solving slots is free. */
+  async #solveInSlot(problem: Problem, options: Parameters<Solver>[1]): Promise<Solution> {
+    if (this.#free > 0) this.#free -= 1;
+    else await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    try {
+      return await this.#solve(problem, options);
+    } finally {
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.#free += 1;
+    }
   }
 
   #assertPlanner(actor: Actor): void {
@@ -387,7 +404,7 @@ export class TeamPlanningService {
     let cost = 0;
     await pool(solvable, this.#concurrency, async (part) => {
       if (signal.aborted) return;
-      const solution = await this.#solve(part.built.problem, { timeLimitMs: perProblemMs, seed: 1, signal, ...(cross ? { fast: true } : {}) });
+      const solution = await this.#solveInSlot(part.built.problem, { timeLimitMs: perProblemMs, seed: 1, signal, ...(cross ? { fast: true } : {}) });
       solutions.set(part, solution);
       done += 1;
       placed += solution.routes.reduce((s, r) => s + r.steps.filter((x) => x.type === 'job').length, 0);
@@ -405,7 +422,7 @@ export class TeamPlanningService {
         void report({ percent: Math.min(94, 35 + Math.round((60 * (performance.now() - started)) / remaining)) });
       }, 1_000);
       try {
-        teamSolution = await this.#solve(team.built.problem, { timeLimitMs: remaining, seed: 1, signal });
+        teamSolution = await this.#solveInSlot(team.built.problem, { timeLimitMs: remaining, seed: 1, signal });
       } finally {
         clearInterval(ticker);
       }
