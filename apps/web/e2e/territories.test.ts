@@ -101,4 +101,61 @@ describe('territories in Chromium', () => {
     await page.getByText('1 locked (dashed)').waitFor();
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'territories-locked.png') });
   }, 180_000);
+
+  it('publishes a plan (counts per territory), shows its coverage (areas without a rep hatched, accounts not visited as dots, listed); reps then see only their share', async () => {
+    const page = await newPage({ height: 900 });
+    await submitLogin(page, baseUrl(), MANAGER_EMAIL, DEMO_PASSWORD);
+    await page.waitForURL(/\/accounts/);
+    const totalAs = (p: Page) => p.evaluate(async () => ((await (await fetch('/api/v1/accounts?limit=1')).json()) as { total: number }).total);
+    const allAccounts = await totalAs(page);
+    await page.getByTestId('nav-territories').click();
+    await page.getByTestId('territories-page').waitFor();
+    await page.getByTestId('territory-k').fill('8');
+    await page.getByTestId('territory-design').click();
+    await page.getByTestId('territory-balance-chart').waitFor({ timeout: 60_000 });
+    await page.getByTestId('territory-reps-assign').locator('summary').click();
+    await page.getByTestId('territory-rep').nth(1).selectOption({ index: 1 });
+    await page.getByTestId('territory-plan-name').fill('Published regions');
+    await page.getByTestId('territory-save').click();
+    const item = page.getByTestId('territory-plan-item').filter({ hasText: 'Published regions' });
+    await item.waitFor();
+
+    await item.getByTestId('territory-publish').click();
+    await page.getByTestId('territory-publish-confirm').waitFor();
+    await page.getByTestId('territory-publish-confirm-button').click();
+    const result = page.getByTestId('publish-result');
+    await result.waitFor({ timeout: 60_000 });
+    expect(await result.textContent()).toMatch(/Published “Published regions”: \d+ accounts in territories/);
+    expect(await result.locator('tr').count()).toBe(8);
+    await item.getByTestId('territory-plan-published').waitFor();
+
+    await page.getByTestId('territory-tab-coverage').click();
+    await page.getByTestId('coverage-panel').waitFor();
+    await expect.poll(async () => Number(await page.getByTestId('coverage-no-rep-count').textContent()), { timeout: 30_000 }).toBeGreaterThan(0);
+    expect(Number(await page.getByTestId('coverage-no-territory-count').textContent())).toBe(0);
+    expect(await page.getByTestId('coverage-territories-without-rep').locator('li').count()).toBe(7);
+    await page.getByTestId('coverage-days').selectOption('30');
+    await expect.poll(async () => Number(await page.getByTestId('coverage-not-visited-count').textContent()), { timeout: 30_000 }).toBeGreaterThan(0);
+    expect(await page.getByTestId('coverage-account').count()).toBeGreaterThan(0);
+    await waitForMapIdle(page);
+    const rendered = (layer: string) => page.evaluate((id) => window.__geocrmMap?.queryRenderedFeatures({ layers: [id] }).length ?? 0, layer);
+    await expect.poll(() => rendered('coverage-hatch'), { timeout: 20_000 }).toBeGreaterThan(0);
+    await expect.poll(() => rendered('coverage-dots'), { timeout: 20_000 }).toBeGreaterThan(0);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'territories-coverage.png') });
+
+    // The demo manager manages every rep: they still see accounts; a rep sees fewer than everybody.
+    expect(await totalAs(page)).toBeGreaterThan(0);
+    const repPage = await newPage();
+    await submitLogin(repPage, baseUrl(), 'rep01@demo.geocrm.app', DEMO_PASSWORD);
+    await repPage.waitForURL(/\/accounts/);
+    const repTotal = await totalAs(repPage);
+    expect(repTotal).toBeGreaterThan(0);
+    expect(repTotal).toBeLessThan(allAccounts);
+
+    // Withdrawing the publication brings the rule without territories back.
+    await page.getByTestId('territory-tab-design').click();
+    await item.getByTestId('territory-unpublish').click();
+    await page.getByTestId('territory-notice').filter({ hasText: 'no longer published' }).waitFor();
+    expect(await totalAs(repPage)).toBe(allAccounts);
+  }, 240_000);
 });

@@ -47,3 +47,4 @@ export type {
   UserList,
 } from '@geocrm/contracts';
 export type { DesignTerritoriesBody, EvaluateTerritoryPlanBody, MoveTerritoryAreasBody, SaveTerritoryPlanBody, TerritoryPlanDto, TerritoryPlanList, TerritoryPlanSummaryDto, TerritoryDto, TerritoryMeasure, UpdateTerritoryPlanBody } from '@geocrm/contracts';
+export type { PublishTerritoryPlanBody, PublishTerritoryPlanResult, TerritoryCoverageDto } from '@geocrm/contracts';

@@ -39,6 +39,14 @@ export const seedDemo = async (db: Kysely<Database>): Promise<{ adminEmail: stri
       const user = await repos.users.insert({ orgId: org.id, email: u.email, name: u.name, role: u.role, passwordHash, ...(u.home ? { home: u.home } : {}) });
       userIds.set(u.key, user.id);
     }
+    // The demo manager manages every field person (the team a published territory plan shows them).
+    const demoManager = userIds.get('manager');
+    if (demoManager) {
+      for (const u of data.users) {
+        const id = userIds.get(u.key);
+        if (id && (u.role === 'rep' || u.role === 'technician')) await repos.users.update(org.id, id, { managerId: demoManager });
+      }
+    }
     // visits happened in working hours: 10:00 UTC on the day
     const today = new Date(new Date().toISOString().slice(0, 10) + 'T10:00:00Z');
     const ids = await repos.accounts.insertMany(

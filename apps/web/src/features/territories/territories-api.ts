@@ -1,6 +1,17 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
-import type { DesignTerritoriesBody, EvaluateTerritoryPlanBody, MoveTerritoryAreasBody, SaveTerritoryPlanBody, TerritoryPlanDto, TerritoryPlanList, UpdateTerritoryPlanBody } from '../../api/types.ts';
+import type {
+  DesignTerritoriesBody,
+  EvaluateTerritoryPlanBody,
+  MoveTerritoryAreasBody,
+  PublishTerritoryPlanBody,
+  PublishTerritoryPlanResult,
+  SaveTerritoryPlanBody,
+  TerritoryCoverageDto,
+  TerritoryPlanDto,
+  TerritoryPlanList,
+  UpdateTerritoryPlanBody,
+} from '../../api/types.ts';
 import { api } from '../../api/client.ts';
 
 export interface AreaProperties {
@@ -15,6 +26,7 @@ const keys = {
   areas: ['territories', 'areas'] as const,
   plans: ['territories', 'plans'] as const,
   plan: (id: string) => ['territories', 'plans', id] as const,
+  coverage: (days: number) => ['territories', 'coverage', days] as const,
 };
 
 /** The départements with the organisation's account counts and population. */
@@ -61,3 +73,29 @@ export const useDeletePlan = () => {
     onSuccess: () => client.invalidateQueries({ queryKey: keys.plans }),
   });
 };
+
+/** Publishing changes who sees which account: every account query is stale afterwards. */
+export const usePublishPlan = () => {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, body }: { id: string; body: PublishTerritoryPlanBody }) =>
+      api<PublishTerritoryPlanResult>(`/territories/plans/${encodeURIComponent(id)}/publish`, { method: 'POST', body }),
+    onSuccess: () => Promise.all([client.invalidateQueries({ queryKey: ['territories'] }), client.invalidateQueries({ queryKey: ['accounts'] })]),
+  });
+};
+
+export const useUnpublishPlan = () => {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api<TerritoryPlanDto>(`/territories/plans/${encodeURIComponent(id)}/publish`, { method: 'DELETE' }),
+    onSuccess: () => Promise.all([client.invalidateQueries({ queryKey: ['territories'] }), client.invalidateQueries({ queryKey: ['accounts'] })]),
+  });
+};
+
+/** Coverage of the published plan: areas without territory or rep, accounts not visited in `days` days. */
+export const useCoverage = (days: number, enabled: boolean) =>
+  useQuery({
+    queryKey: keys.coverage(days),
+    queryFn: ({ signal }) => api<TerritoryCoverageDto>(`/territories/coverage?days=${String(days)}&limit=3000`, { signal }),
+    enabled,
+  });

@@ -1,5 +1,5 @@
-import { useMemo, useRef, useState } from 'react';
-import type { TerritoryMeasure, TerritoryPlanDto } from '../../api/types.ts';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { PublishTerritoryPlanResult, TerritoryMeasure, TerritoryPlanDto } from '../../api/types.ts';
 import { useAttribution, useBoundaries } from '../map/geo-api.ts';
 import { useUsers } from '../users/users-api.ts';
 import { useCurrentSession } from '../auth/require-session.tsx';
@@ -8,7 +8,21 @@ import { usePageTitle } from '../../ui/use-page-title.ts';
 import { balanceOf, formatPercent, moveArea, type BalanceArea } from './balance.ts';
 import { BalanceChart } from './balance-chart.tsx';
 import { TerritoriesMap } from './territories-map.tsx';
-import { useDeletePlan, useDesignTerritories, useEvaluatePlan, useLoadPlan, useMovePlanAreas, useSavePlan, useTerritoryAreas, useTerritoryPlans, useUpdatePlan } from './territories-api.ts';
+import { CoveragePanel } from './coverage-panel.tsx';
+import {
+  useCoverage,
+  useDeletePlan,
+  useDesignTerritories,
+  useEvaluatePlan,
+  useLoadPlan,
+  useMovePlanAreas,
+  usePublishPlan,
+  useSavePlan,
+  useTerritoryAreas,
+  useTerritoryPlans,
+  useUnpublishPlan,
+  useUpdatePlan,
+} from './territories-api.ts';
 
 interface EditableArea extends BalanceArea {
   readonly name: string;
@@ -61,6 +75,15 @@ export const TerritoriesPage = () => {
   /** Areas locked to a territory for the next design: code → territory. */
   const [locked, setLocked] = useState<ReadonlyMap<string, number>>(new Map());
   const lockedCodes = useMemo(() => new Set(locked.keys()), [locked]);
+  const [mode, setMode] = useState<'design' | 'coverage'>('design');
+  const [days, setDays] = useState(90);
+  /** The saved plan whose publication is being confirmed. */
+  const [publishing, setPublishing] = useState<string | null>(null);
+  const [setOwners, setSetOwners] = useState(false);
+  const [published, setPublished] = useState<{ name: string; result: PublishTerritoryPlanResult } | null>(null);
+  const publish = usePublishPlan();
+  const unpublish = useUnpublishPlan();
+  const coverage = useCoverage(days, mode === 'coverage' && mayDesign);
 
   const reps = (users.data?.items ?? []).filter((u) => u.active && (u.role === 'rep' || u.role === 'technician'));
   const show = (p: TerritoryPlanDto, message: string | null): void => {
@@ -80,6 +103,27 @@ export const TerritoriesPage = () => {
   const names = useMemo(() => (plan ? plan.territories.map((t) => (t.repName ? `${t.name}` : t.name)) : []), [plan]);
   const colourByArea = useMemo(() => new Map(areas.map((a) => [a.code, colours[a.territory] ?? '#d6dde6'])), [areas, colours]);
   const selectedArea = areas.find((a) => a.code === selected) ?? null;
+
+  // Coverage is read on the published plan: open it so that the map shows its territories.
+  const coveragePlanId = coverage.data?.plan?.id;
+  useEffect(() => {
+    if (mode === 'coverage' && coveragePlanId && plan?.id !== coveragePlanId && !load.isPending) {
+      load.mutate(coveragePlanId, { onSuccess: (loaded) => show(loaded, null) });
+    }
+    // Only the mode and the plans decide (show and load change identity on every render).
+  }, [mode, coveragePlanId, plan?.id]);
+
+  const coverageLayer = useMemo(() => {
+    if (mode !== 'coverage' || !coverage.data) return null;
+    const hatched = new Map<string, 'none' | 'norep'>([
+      ...coverage.data.areasWithoutTerritory.map((a) => [a.code, 'none'] as const),
+      ...coverage.data.areasWithoutRep.map((a) => [a.code, 'norep'] as const),
+    ]);
+    const dots = coverage.data.notVisited.items.flatMap((a) =>
+      a.location ? [{ id: a.id, name: a.name, lng: a.location.lng, lat: a.location.lat, colour: a.territory < 0 ? '#6b7280' : '#111827' }] : [],
+    );
+    return { hatched, dots };
+  }, [mode, coverage.data]);
 
   const runDesign = (): void => {
     design.mutate(
@@ -154,6 +198,21 @@ export const TerritoriesPage = () => {
         <aside className="around-panel" style={{ overflowY: 'auto' }}>
           <h1 style={{ margin: 0, fontSize: 20 }}>Territories</h1>
           {!mayDesign ? <div className="banner banner-error">Only managers and admins design territories.</div> : null}
+          <div className="segmented">
+            <button type="button" className={mode === 'design' ? 'active' : ''} onClick={() => setMode('design')} data-testid="territory-tab-design">
+              Design
+            </button>
+            <button type="button" className={mode === 'coverage' ? 'active' : ''} onClick={() => setMode('coverage')} data-testid="territory-tab-coverage">
+              Coverage
+            </button>
+          </div>
+          {mode === 'coverage' ? (
+            <>
+              <ErrorBanner error={coverage.error} />
+              <CoveragePanel coverage={coverage.data} loading={coverage.isFetching} days={days} onDays={setDays} names={names} colours={colours} />
+            </>
+          ) : (
+          <>
           <div className="segmented segmented-small">
             <button type="button" className={byReps ? '' : 'active'} onClick={() => setByReps(false)} data-testid="territory-mode-k">
               Number
@@ -349,6 +408,32 @@ export const TerritoriesPage = () => {
           ) : (
             <p className="muted small">Design territories to see them on the map with their balance.</p>
           )}
+          </>
+          )}
+
+          {published ? (
+            <div className="card small" style={{ padding: 10 }} data-testid="publish-result">
+              <strong>Published “{published.name}”</strong>: {published.result.assigned} accounts in territories
+              {published.result.withoutLocation > 0 ? `, ${String(published.result.withoutLocation)} without a location` : ''}
+              {published.result.outsideAreas > 0 ? `, ${String(published.result.outsideAreas)} outside every area` : ''} (not assigned)
+              {published.result.ownersSet > 0 ? `; ${String(published.result.ownersSet)} owners set to the territory's rep` : ''}.
+              <table className="table small" style={{ marginTop: 6 }}>
+                <tbody>
+                  {published.result.territories.map((t) => (
+                    <tr key={t.id}>
+                      <td>{t.name}</td>
+                      <td>{t.repName ?? <span style={{ color: '#b45309' }}>no rep</span>}</td>
+                      <td className="num">{t.accounts}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              <button type="button" className="btn btn-link" onClick={() => setPublished(null)}>
+                Close
+              </button>
+            </div>
+          ) : null}
+          <ErrorBanner error={publish.error ?? unpublish.error} />
 
           <div className="legend-title">Saved plans</div>
           <ul style={{ listStyle: 'none', margin: 0, padding: 0, display: 'flex', flexDirection: 'column', gap: 4 }} data-testid="territory-plans">
@@ -356,7 +441,27 @@ export const TerritoriesPage = () => {
               <li key={p.id} className="small" style={{ display: 'flex', alignItems: 'center', gap: 6 }} data-testid="territory-plan-item">
                 <span style={{ flex: 1, fontWeight: plan?.id === p.id ? 700 : 400 }}>
                   {p.name} <span className="muted">· {p.k} · {measureLabel(p.measure)} · max {p.maxDeviation === null ? '—' : formatPercent(p.maxDeviation)}</span>
+                  {p.publishedAt ? (
+                    <span className="badge" style={{ marginLeft: 6, background: '#dcfce7', color: '#166534', padding: '0 6px', borderRadius: 8 }} data-testid="territory-plan-published">
+                      published
+                    </span>
+                  ) : null}
                 </span>
+                {mayDesign && p.publishedAt ? (
+                  <button
+                    type="button"
+                    className="btn btn-ghost btn-small"
+                    disabled={unpublish.isPending}
+                    onClick={() => unpublish.mutate(p.id, { onSuccess: () => setNotice(`“${p.name}” is no longer published: every account is visible to every role again`) })}
+                    data-testid="territory-unpublish"
+                  >
+                    Withdraw
+                  </button>
+                ) : mayDesign ? (
+                  <button type="button" className="btn btn-ghost btn-small" onClick={() => setPublishing((x) => (x === p.id ? null : p.id))} data-testid="territory-publish">
+                    Publish…
+                  </button>
+                ) : null}
                 <button type="button" className="btn btn-ghost btn-small" onClick={() => load.mutate(p.id, { onSuccess: (loaded) => show(loaded, `Opened “${p.name}”`) })}>
                   Open
                 </button>
@@ -376,6 +481,46 @@ export const TerritoriesPage = () => {
                 </button>
               </li>
             ))}
+            {publishing
+              ? (() => {
+                  const target = plans.data?.items.find((p) => p.id === publishing);
+                  if (!target) return null;
+                  return (
+                    <li className="card small" style={{ padding: 10 }} data-testid="territory-publish-confirm">
+                      Publish <strong>{target.name}</strong>? Every account goes to the territory its département lies in, and reps then see only their territories’ accounts
+                      (and their own); managers those of their team.
+                      <label style={{ display: 'flex', gap: 6, alignItems: 'center', marginTop: 6 }}>
+                        <input type="checkbox" checked={setOwners} onChange={(e) => setSetOwners(e.target.checked)} data-testid="territory-publish-owners" />
+                        Also make each territory’s rep the owner of its accounts
+                      </label>
+                      <div style={{ display: 'flex', gap: 6, marginTop: 6 }}>
+                        <button
+                          type="button"
+                          className="btn btn-primary btn-small"
+                          disabled={publish.isPending}
+                          onClick={() =>
+                            publish.mutate(
+                              { id: target.id, body: { setOwners } },
+                              {
+                                onSuccess: (result) => {
+                                  setPublishing(null);
+                                  setPublished({ name: target.name, result });
+                                },
+                              },
+                            )
+                          }
+                          data-testid="territory-publish-confirm-button"
+                        >
+                          {publish.isPending ? 'Publishing…' : 'Publish'}
+                        </button>
+                        <button type="button" className="btn btn-ghost btn-small" onClick={() => setPublishing(null)}>
+                          Cancel
+                        </button>
+                      </div>
+                    </li>
+                  );
+                })()
+              : null}
             {plans.data?.items.length === 0 ? <li className="muted small">No saved plan yet.</li> : null}
           </ul>
         </aside>
@@ -387,7 +532,8 @@ export const TerritoriesPage = () => {
             locked={lockedCodes}
             boundaries={boundaries}
             attribution={attribution.data?.items}
-            onAreaClick={(code) => setSelected((s) => (s === code || !plan ? null : code))}
+            onAreaClick={(code) => setSelected((s) => (s === code || !plan || mode === 'coverage' ? null : code))}
+            coverage={coverageLayer}
           />
         </div>
       </div>
