@@ -3,7 +3,14 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, MANAGER_EMAIL, SCREENSHOT_DIR, submitLogin, useBrowserSession } from './harness.ts';
 
-const { baseUrl, newPage } = useBrowserSession();
+const session = useBrowserSession();
+const { baseUrl } = session;
+/** A page with generous waits: the machine may be loaded (2 cores shared with other work). */
+const newPage = async () => {
+  const page = await session.newPage();
+  page.setDefaultTimeout(90_000);
+  return page;
+};
 
 /** The map has the routes drawn and is not moving. */
 const waitForMapIdle = (page: Page) =>
@@ -125,7 +132,7 @@ describe('tours in Chromium', () => {
     const refused = page.getByTestId('tours-save-error');
     await refused.waitFor({ timeout: 60_000 });
     expect(await refused.textContent()).toMatch(/breaks \d+ constraint/);
-    await busyDay.scrollIntoViewIfNeeded();
+    await busyDay.evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'tours-flagged.png') });
 
     // Take the broken parts off, add a visit left over back to a day, and save.
@@ -175,7 +182,7 @@ describe('tours in Chromium', () => {
     expect(await page.getByTestId('tours-save').textContent()).toBe('Save changes');
     await waitForTimed(page);
     await waitForMapIdle(page);
-    await second.scrollIntoViewIfNeeded();
+    await second.evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'tours-hotel-night.png') });
 
     // Opportunities on the way: free some time on that day, list what fits along its route, add the best one.
@@ -211,6 +218,8 @@ describe('tours in Chromium', () => {
     await page.getByTestId('tours-notice').filter({ hasText: 'Tour cancelled' }).waitFor({ timeout: 60_000 });
     await page.locator('[data-testid="tours-saved-item"][data-status="cancelled"]').waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('tours-save').textContent()).toBe('Save tour');
+    // a page with a WebGL map keeps rendering in software: close it for the next test
+    await page.context().close();
   }, 420_000);
 
   it('shows a rep profile a manager edits and the visit types; a rep plans only their own days and reads their profile', async () => {
@@ -222,11 +231,15 @@ describe('tours in Chromium', () => {
     await page.getByTestId('rep-profile-form').waitFor();
     expect(await page.getByTestId('profile-home').inputValue()).not.toBe('');
     await page.getByTestId('profile-max-driving').fill('4.5');
+    // the office from the geocoder's suggestions
+    await page.getByTestId('profile-office').fill('Aix-en-Provence');
+    await page.getByTestId('profile-office-suggestions').getByRole('button').first().click();
     await page.getByTestId('profile-save').click();
     await page.getByTestId('profile-saved').waitFor({ timeout: 60_000 });
     await page.reload();
     await page.getByTestId('rep-profile-form').waitFor();
     expect(await page.getByTestId('profile-max-driving').inputValue()).toBe('4.5');
+    expect(await page.getByTestId('profile-office').inputValue()).toMatch(/Aix-en-Provence/);
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'tours-profile.png') });
     await page.getByTestId('profile-skills').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'tours-profile-costs.png') });
@@ -244,6 +257,7 @@ describe('tours in Chromium', () => {
     await page.getByTestId('visit-type-row').nth(3).waitFor();
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'tours-visit-types.png') });
 
+    await page.context().close();
     const repPage = await newPage();
     await submitLogin(repPage, baseUrl(), 'rep01@demo.geocrm.app', DEMO_PASSWORD);
     await repPage.waitForURL(/\/accounts/);
@@ -255,5 +269,6 @@ describe('tours in Chromium', () => {
     await repPage.getByTestId('rep-profile-form').waitFor();
     expect(await repPage.getByTestId('profile-save').count()).toBe(0);
     expect(await repPage.getByTestId('profile-max-driving').isDisabled()).toBe(true);
-  }, 180_000);
+    await repPage.context().close();
+  }, 300_000);
 });

@@ -101,19 +101,23 @@ export const ToursPage = () => {
   const attribution = useAttribution();
 
   const reps = useMemo(() => (users.data?.items ?? []).filter((u) => u.active && FIELD_ROLES.includes(u.role)).sort((a, b) => a.name.localeCompare(b.name)), [users.data]);
-  const userId = plansOthers ? (search.get('rep') ?? reps[0]?.id ?? null) : session.user.id;
+  // Rep, first day and number of days: state first (several quick changes all stay), mirrored in the address.
+  const [params, setParams] = useState(() => ({ rep: search.get('rep'), from: search.get('from'), days: search.get('days') }));
+  const setParam = (key: 'rep' | 'from' | 'days', value: string) => setParams((p) => ({ ...p, [key]: value }));
+  const setSearchRef = useRef(setSearch);
+  setSearchRef.current = setSearch;
+  useEffect(() => {
+    const next = new URLSearchParams(window.location.search);
+    for (const [key, value] of Object.entries(params)) if (value !== null) next.set(key, value);
+    if (next.toString() !== window.location.search.replace(/^\?/, '')) setSearchRef.current(next, { replace: true });
+  }, [params]);
+  const userId = plansOthers ? (params.rep ?? reps[0]?.id ?? null) : session.user.id;
   const repName = plansOthers ? (reps.find((r) => r.id === userId)?.name ?? '') : session.user.name;
   const repHome = plansOthers ? (reps.find((r) => r.id === userId)?.home ?? null) : session.user.home;
-  const fromParam = search.get('from') ?? '';
+  const fromParam = params.from ?? '';
   const from = DATE.test(fromParam) ? fromParam : nextMonday(localToday());
-  const days = Math.min(5, Math.max(1, Number(search.get('days')) || 5));
+  const days = Math.min(5, Math.max(1, Number(params.days) || 5));
   const to = addDays(from, days - 1);
-  const setParam = (key: string, value: string) => {
-    // from the address bar, not the rendered params: two changes before a render must both stay
-    const next = new URLSearchParams(window.location.search);
-    next.set(key, value);
-    setSearch(next, { replace: true });
-  };
 
   const candidates = useCandidateVisits(userId, from, to);
   const saved = useSavedTours(userId, from, addDays(from, 13));
