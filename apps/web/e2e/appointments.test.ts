@@ -20,12 +20,12 @@ const post = async <T>(page: Page, path: string, data: unknown): Promise<T> => {
   return (await res.json()) as T;
 };
 
-/** The slot map has drawn its route and is not moving. */
+/** The slot map has drawn its route and base map (MapLibre idle after the slot was set). */
 const waitForSlotMap = (page: Page) =>
   page.waitForFunction(
     () => {
       const el = document.querySelector('[data-testid="slot-map"]');
-      return el?.getAttribute('data-ready') === 'true' && document.querySelector('[data-testid="slot-pin-new"]') !== null;
+      return el?.getAttribute('data-drawn') === 'true' && document.querySelector('[data-testid="slot-pin-new"]') !== null;
     },
     undefined,
     { timeout: 60_000, polling: 250 },
@@ -61,8 +61,15 @@ describe('appointments in Chromium', () => {
     if (!customer) throw new Error('no account on the way of any day');
 
     // The back-office screen: search the account, the slots come at once.
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.getByTestId('nav-appointments').click();
-    await page.getByTestId('appointments-page').waitFor();
+    try {
+      await page.getByTestId('appointments-page').waitFor({ timeout: 60_000 });
+    } catch (error) {
+      await page.screenshot({ path: join(SCREENSHOT_DIR, 'appointments-failed.png') });
+      throw new Error(`the appointments page did not show; page errors: ${pageErrors.join(' | ')}`, { cause: error });
+    }
     await page.getByTestId('appt-account').fill(customer.accountName.slice(0, 24));
     await page.getByTestId('appt-account-suggestions').getByRole('button', { name: customer.accountName }).first().click();
     await page.getByTestId('appt-account-picked').waitFor();

@@ -139,7 +139,13 @@ export const Slot = Type.Object({
   ownerFit: Type.Boolean(),
   moves: Type.Array(SlotMove),
   /** The day after booking, for a map and a timeline. */
-  day: Type.Object({ base: LngLatSchema, departure: IsoDateTime, arrival: IsoDateTime, stops: Type.Array(SlotDayStop) }),
+  day: Type.Object({
+    base: LngLatSchema,
+    departure: IsoDateTime,
+    arrival: IsoDateTime,
+    lunch: Type.Union([Type.Object({ start: IsoDateTime, end: IsoDateTime }), Type.Null()]),
+    stops: Type.Array(SlotDayStop),
+  }),
   reasons: Type.Array(Type.String()),
 });
 export type Slot = Static<typeof Slot>;

@@ -300,6 +300,7 @@ export class SlotsService {
         base: c.rep.points.list[day?.startLoc ?? 0] ?? account.location,
         departure: isoOf(day?.departure ?? timed.stop.start),
         arrival: isoOf(day?.arrival ?? timed.stop.end),
+        lunch: day?.lunch ? { start: isoOf(day.lunch.start), end: isoOf(day.lunch.end) } : null,
         stops: (day?.stops ?? []).flatMap((s) => {
           const loc = place(s.visit.loc);
           if (!loc) return [];

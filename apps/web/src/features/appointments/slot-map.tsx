@@ -34,11 +34,11 @@ export const SlotMap = ({ slot, boundaries, attribution }: SlotMapProps) => {
   }, [slot]);
 
   useEffect(() => {
-    if (!map) return;
+    if (!map) return undefined;
     void map.getSource<GeoJSONSource>(SOURCE)?.setData(line);
     for (const m of markers.current) m.remove();
     markers.current = [];
-    if (!slot) return;
+    if (!slot) return undefined;
     const home = document.createElement('div');
     home.className = 'slot-pin slot-pin-base';
     home.title = 'Start and end of the day';
@@ -55,6 +55,14 @@ export const SlotMap = ({ slot, boundaries, attribution }: SlotMapProps) => {
     const bounds = new LngLatBounds();
     for (const c of [slot.day.base, ...slot.day.stops.map((s) => s.location)]) bounds.extend([c.lng, c.lat]);
     map.fitBounds(bounds, { padding: 36, maxZoom: 13, duration: 0 });
+    // drawn: the route and the base map rendered (browser tests wait for it before a screenshot)
+    const container = containerRef.current;
+    container?.setAttribute('data-drawn', 'false');
+    const drawn = () => container?.setAttribute('data-drawn', 'true');
+    map.once('idle', drawn);
+    return () => {
+      map.off('idle', drawn);
+    };
   }, [map, slot, line]);
 
   useEffect(

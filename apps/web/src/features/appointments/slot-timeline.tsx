@@ -24,6 +24,16 @@ export const SlotTimeline = ({ slot, timeZone }: SlotTimelineProps) => {
       </div>
       <div className="slot-track">
         <div className="slot-day" style={{ left: pct(minutesOfDay(slot.day.departure, timeZone)), width: `calc(${pct(minutesOfDay(slot.day.arrival, timeZone))} - ${pct(minutesOfDay(slot.day.departure, timeZone))})` }} />
+        {slot.day.lunch ? (
+          <div
+            className="slot-block slot-block-lunch"
+            style={{ left: pct(minutesOfDay(slot.day.lunch.start, timeZone)), width: `calc(${pct(minutesOfDay(slot.day.lunch.end, timeZone))} - ${pct(minutesOfDay(slot.day.lunch.start, timeZone))})` }}
+            title={`Lunch ${clockOf(slot.day.lunch.start, timeZone)}–${clockOf(slot.day.lunch.end, timeZone)}`}
+            data-testid="slot-lunch"
+          >
+            lunch
+          </div>
+        ) : null}
         {slot.day.stops.map((s, i) => {
           const a = minutesOfDay(s.start, timeZone);
           const b = minutesOfDay(s.end, timeZone);
