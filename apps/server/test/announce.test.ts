@@ -160,6 +160,20 @@ describe('appointment e-mails', () => {
     expect(log.items.filter((i) => i.kind === 'appointment')).toHaveLength(4);
   });
 
+  it("writes in the organisation's language (English once set; only managers and admins set it)", async () => {
+    expect((await h.request(f.rep, { method: 'PUT', url: '/api/v1/announce/settings', payload: { locale: 'en' } })).statusCode).toBe(403);
+    expect((await h.request(f.manager, { method: 'PUT', url: '/api/v1/announce/settings', payload: { locale: 'en' } })).statusCode).toBe(200);
+    const before = smtp.received.length;
+    await h.request(f.rep, { method: 'POST', url: day('/appointment-emails'), payload: { resend: true } });
+    const got = smtp.received.slice(before);
+    expect(got).toHaveLength(2);
+    expect(got[0]?.subject).toMatch(/^Your appointment on Monday,? \d+ \w+ \d{4} at \d\d:\d\d/);
+    const pdf = await h.request(f.rep, { method: 'GET', url: day('/sheet.pdf') });
+    const { text } = await extractText(await getDocumentProxy(new Uint8Array(pdf.rawPayload)), { mergePages: true });
+    expect(text).toContain('Tour sheet');
+    await h.request(f.manager, { method: 'PUT', url: '/api/v1/announce/settings', payload: { locale: 'fr' } });
+  });
+
   it('sends an SMS to an account without e-mail when asked (through the SMS sender)', async () => {
     const res = await h.request(f.rep, { method: 'POST', url: day('/appointment-emails'), payload: { sms: true } });
     const body = res.json<SendResultDto>();

@@ -166,3 +166,7 @@ export type SentLogDto = Static<typeof SentLogDto>;
 
 /** A file answer (PDF, iCalendar): the bytes as they are. */
 export const FileBody = Type.Unsafe<Uint8Array | string>({ type: 'string', format: 'binary' });
+
+/** The language of the messages to customers and of the tour sheet. */
+export const AnnounceSettingsBody = Type.Object({ locale: Type.Union([Type.Literal('fr'), Type.Literal('en')]) }, strict);
+export type AnnounceSettingsBody = Static<typeof AnnounceSettingsBody>;

@@ -1,5 +1,6 @@
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import {
+  AnnounceSettingsBody,
   CreateEquipmentBody,
   DirectionsDto,
   EmergencyBody,
@@ -94,6 +95,11 @@ export const announceRoutes: FastifyPluginCallbackTypebox<{ announce: AnnounceSe
   }));
   app.post('/equipment', { schema: { tags, summary: 'Register equipment at an account', body: CreateEquipmentBody, response: { 201: EquipmentDto, ...errors } } }, async (request, reply) =>
     reply.status(201).send(await announce.createEquipment(actorOf(request), request.body)),
+  );
+  app.put(
+    '/settings',
+    { schema: { tags, summary: "The organisation's language for customer messages and tour sheets (manager, admin)", body: AnnounceSettingsBody, response: { 200: AnnounceSettingsBody, ...errors } } },
+    async (request) => announce.setLocale(actorOf(request), request.body.locale),
   );
   app.put(
     '/opt-outs/:id',

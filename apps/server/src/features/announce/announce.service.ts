@@ -219,6 +219,12 @@ export class AnnounceService {
     return toEquipmentDto(await this.#repo.insertEquipment(actor.orgId, { ...body, nextMaintenanceOn: body.nextMaintenanceOn }));
   }
 
+  async setLocale(actor: Actor, locale: 'fr' | 'en'): Promise<{ locale: 'fr' | 'en' }> {
+    if (actor.role !== 'manager' && actor.role !== 'admin') throw new AppError('FORBIDDEN', 'Only a manager or an admin may change the language of customer messages');
+    await this.#repo.setOrgLocale(actor.orgId, locale);
+    return { locale };
+  }
+
   async setOptOut(actor: Actor, accountId: string, optOut: boolean): Promise<{ accountId: string; optOut: boolean }> {
     if (!(await this.#repo.setAccountOptOut(actor.orgId, accountId, optOut))) throw new AppError('NOT_FOUND', 'Account not found');
     return { accountId, optOut };
