@@ -26,11 +26,12 @@ const monday = (() => {
 
 const post = (cookie: string, url: string, payload: unknown) => h.request(cookie, { method: 'POST', url: `/api/v1${url}`, payload: payload as Record<string, unknown> });
 
-const createAccount = async (name: string, place: [number, number] | null, ownerId?: string): Promise<string> => {
+const createAccount = async (name: string, place: [number, number] | null, ownerId?: string, weekly?: Record<string, { from: string; to: string }[]>): Promise<string> => {
   const res = await post(manager, '/accounts', {
     kind: 'client',
     name,
     ...(ownerId ? { ownerId } : {}),
+    ...(weekly ? { openingHours: { weekly, exceptions: [] } } : {}),
     ...(place === null ? {} : { address: { line1: '1 rue X', line2: '', postcode: '69001', city: 'Lyon', country: 'FR' }, location: { lng: place[0], lat: place[1] } }),
   });
   expect(res.statusCode, res.body).toBe(201);
@@ -229,6 +230,19 @@ describe('automatic assignment of tasks', () => {
     }
     const twice = await post(manager, '/assignment/tasks/auto/apply', { assignments: rest });
     expect(twice.statusCode).toBe(409);
+  });
+
+  it('does a task late (and says so) when its account is closed every day up to its due date', async () => {
+    const tueToFri = Object.fromEntries(['2', '3', '4', '5'].map((d) => [d, [{ from: '08:00', to: '18:00' }]]));
+    const closedMondays = await createAccount('Closed Mondays', [4.84, 45.75], undefined, tueToFri);
+    const res = await task({ accountId: closedMondays, title: 'Due on a closed day', dueDate: monday });
+    const id = res.json<ServiceTaskDto>().id;
+    const p = (await post(manager, '/assignment/tasks/auto/preview', { from: monday, days: 3, taskIds: [id], userIds: [techs['Bob Plain'], techs['Alice Gas']], timeLimitSeconds: 1 })).json<AutoAssignPreview>();
+    expect(p.stats).toMatchObject({ assigned: 1, late: 1 });
+    const planned = p.technicians.flatMap((t) => t.days.flatMap((d) => d.tasks.map((x) => ({ ...x, date: d.date }))));
+    expect(planned[0]).toMatchObject({ taskId: id, late: true, dueDate: monday });
+    expect(planned[0]?.date).not.toBe(monday);
+    await post(manager, `/assignment/tasks/${id}/cancel`, {});
   });
 
   it('refuses a start in the past and a horizon over 10 days', async () => {

@@ -25,6 +25,7 @@ const RepProfilePage = lazy(() => import('./features/tours/rep-profile-page.tsx'
 const VisitTypesPage = lazy(() => import('./features/tours/visit-types-page.tsx').then((m) => ({ default: m.VisitTypesPage })));
 const AnnouncePage = lazy(() => import('./features/announce/announce-page.tsx').then((m) => ({ default: m.AnnouncePage })));
 const TeamPlanningPage = lazy(() => import('./features/team-planning/team-planning-page.tsx').then((m) => ({ default: m.TeamPlanningPage })));
+const AssignmentPage = lazy(() => import('./features/assignment/assignment-page.tsx').then((m) => ({ default: m.AssignmentPage })));
 
 const createQueryClient = () =>
   new QueryClient({
@@ -70,6 +71,14 @@ const router = createBrowserRouter([
         element: (
           <Suspense fallback={<Spinner label="Loading the map…" />}>
             <TerritoriesPage />
+          </Suspense>
+        ),
+      },
+      {
+        path: 'assignment',
+        element: (
+          <Suspense fallback={<Spinner label="Loading the map…" />}>
+            <AssignmentPage />
           </Suspense>
         ),
       },

@@ -47,7 +47,7 @@ export const assignmentRoutes: FastifyPluginCallbackTypebox<{ feature: Assignmen
   );
   app.post('/tasks/:id/cancel', { schema: { tags, summary: 'Cancel a task', params: IdParams, response: { 200: ServiceTaskDto, ...errors } } }, async (request) => tasks.cancel(actorOf(request), request.params.id));
 
-  app.get('/technicians', { schema: { tags, summary: 'Active technicians with skills, home and colour; the known skills', response: { 200: TechnicianList, ...errors } } }, async (request) =>
+  app.get('/technicians', { schema: { tags, summary: 'Active technicians (then reps) with skills, home and colour; the known skills', response: { 200: TechnicianList, ...errors } } }, async (request) =>
     tasks.technicians(actorOf(request)),
   );
 

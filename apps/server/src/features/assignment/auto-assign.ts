@@ -206,10 +206,15 @@ const build = (input: AssignInput, opts: BuildOptions, work: ReadonlyMap<string,
       continue;
     }
     const dueLimit = task.dueDate !== null && task.dueDate >= first && !opts.relaxDue.has(task.id) ? task.dueDate : null;
-    const timing = { appointmentAt: null, windowFrom: null, windowTo: dueLimit, timeFrom: null, timeTo: null, openingHours: task.openingHours, serviceSeconds: task.serviceSeconds };
-    const windows = dates.flatMap((d) => startSpans(timing, d, timeZone)).map(([a, b]) => [rel(a), rel(b)] as const);
+    const spansUpTo = (windowTo: string | null) => {
+      const timing = { appointmentAt: null, windowFrom: null, windowTo, timeFrom: null, timeTo: null, openingHours: task.openingHours, serviceSeconds: task.serviceSeconds };
+      return dates.flatMap((d) => startSpans(timing, d, timeZone)).map(([a, b]) => [rel(a), rel(b)] as const);
+    };
+    // closed every day up to its due date: done late (reported) rather than not at all
+    let windows = spansUpTo(dueLimit);
+    if (windows.length === 0 && dueLimit !== null) windows = spansUpTo(null);
     if (windows.length === 0) {
-      refused.push({ task, reason: 'closed', message: `${task.accountName} is closed on every day of the plan${dueLimit === null ? '' : ` up to the due date (${dueLimit})`}` });
+      refused.push({ task, reason: 'closed', message: `${task.accountName} is closed on every day of the plan` });
       continue;
     }
     const owners = task.territoryUserIds.filter((u) => planned.has(u));

@@ -167,8 +167,10 @@ export class TasksService {
     return this.get(actor, id);
   }
 
+  /** Technicians first, then reps (who may be added to a plan by hand). */
   async technicians(actor: Actor): Promise<TechnicianList> {
-    const users = await this.#repo.fieldUsers(actor.orgId, { roles: TECHNICIAN_ROLES });
+    const all = await this.#repo.fieldUsers(actor.orgId, { roles: [...TECHNICIAN_ROLES, 'rep'] });
+    const users = [...all.filter((u) => u.role === 'technician'), ...all.filter((u) => u.role !== 'technician')];
     const items = await Promise.all(
       users.map(async (u, i) => {
         const p = await this.#tours.getProfile(actor.orgId, u.id);

@@ -24,6 +24,7 @@ const ICONS = {
   tours: 'M6 19a2 2 0 1 0 0-4 2 2 0 0 0 0 4zm12-10a2 2 0 1 0 0-4 2 2 0 0 0 0 4zM8 17h7a3 3 0 0 0 0-6H9a3 3 0 0 1 0-6h7',
   users: 'M16 19v-1a4 4 0 0 0-4-4H6a4 4 0 0 0-4 4v1M9 10a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7zm13 9v-1a4 4 0 0 0-3-3.9M16 3.1a3.5 3.5 0 0 1 0 6.8',
   logout: 'M9 21H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h4m7 14 5-5-5-5m5 5H9',
+  assignment: 'M9 11l3 3L22 4M21 12v7a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h11',
 };
 
 const NavItem = ({ to, icon, label, testId }: { to: string; icon: string; label: ReactNode; testId: string }) => (
@@ -69,6 +70,7 @@ export const AppLayout = () => {
           {session.user.role === 'rep' || session.user.role === 'technician' ? null : <NavItem to="/appointments" icon={ICONS.appointments} label="Appointments" testId="nav-appointments" />}
           <NavItem to="/geocoding" icon={ICONS.geocoding} label="Geocoding" testId="nav-geocoding" />
           {session.user.role === 'manager' || session.user.role === 'admin' ? <NavItem to="/territories" icon={ICONS.territories} label="Territories" testId="nav-territories" /> : null}
+          {session.user.role === 'rep' || session.user.role === 'technician' ? null : <NavItem to="/assignment" icon={ICONS.assignment} label="Assignment" testId="nav-assignment" />}
           {canEditAnyAccount(session.user.role) ? <NavItem to="/imports" icon={ICONS.imports} label="Import" testId="nav-imports" /> : null}
           {session.user.role === 'admin' ? <NavItem to="/users" icon={ICONS.users} label="Users" testId="nav-users" /> : null}
         </nav>
