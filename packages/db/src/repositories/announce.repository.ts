@@ -326,6 +326,18 @@ export class AnnounceRepository {
     return found;
   }
 
+  /** Many at once (the demo seed): one statement. */
+  async insertEquipmentMany(orgId: string, rows: readonly { accountId: string; name: string; serial: string; nextMaintenanceOn: string | null; maintenanceMinutes: number }[]): Promise<number> {
+    if (rows.length === 0) return 0;
+    await sql`
+      insert into equipment (org_id, account_id, name, serial, next_maintenance_on, maintenance_minutes)
+      select ${orgId}, r.account_id, r.name, r.serial, r.next_on, r.minutes
+      from unnest(${rows.map((r) => r.accountId)}::uuid[], ${rows.map((r) => r.name)}::text[], ${rows.map((r) => r.serial)}::text[],
+                  ${rows.map((r) => r.nextMaintenanceOn)}::date[], ${rows.map((r) => r.maintenanceMinutes)}::int[])
+           as r(account_id, name, serial, next_on, minutes)`.execute(this.#db);
+    return rows.length;
+  }
+
   async listEquipment(orgId: string, filter: { id?: string; accountId?: string; dueBy?: string } = {}): Promise<EquipmentRecord[]> {
     const r = await sql<EquipmentRow>`
       select ${equipmentColumns}

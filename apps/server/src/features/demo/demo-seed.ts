@@ -5,6 +5,7 @@ import { hashPassword } from '../auth/password.ts';
 import { todayIn } from '../tours/time.ts';
 import { DEMO_DOMAIN, generateDemoData, type DemoPlace } from './demo-data.ts';
 import { DEMO_VISIT_TYPES, demoProfiles, generateDemoVisits } from './demo-visits.ts';
+import { seedDemoEquipment } from './demo-equipment.ts';
 
 export const DEMO_PASSWORD = 'demo-password';
 export const DEMO_ORG_NAME = 'Durand Équipements (démo)';
@@ -61,6 +62,7 @@ export const seedDemo = async (db: Kysely<Database>): Promise<{ adminEmail: stri
       org.id,
       data.accounts.flatMap((a, i) => a.contacts.map((c) => ({ ...c, accountId: ids[i] ?? '' }))),
     );
+    await seedDemoEquipment(repos.announce, org.id, data.accounts, ids);
     // Tours: visit types, the field people's profiles (their homes are on the users) and two weeks of open visits.
     const typeIds = new Map<string, string>();
     for (const t of DEMO_VISIT_TYPES) {
