@@ -78,7 +78,7 @@ export const buildApp = async ({ handle, config, logger = true }: AppDeps): Prom
   app.addHook('onReady', async () => {
     await repos.addressPoints.cachePurge(new Date(Date.now() - 180 * 86_400_000));
   });
-  const addressFiles = new AddressFilesService({ points: repos.addressPoints, transaction, changed: (orgId) => geocoding.forgetPoints(orgId) });
+  const addressFiles = new AddressFilesService({ points: repos.addressPoints, loads: repos.geocodeJobs, transaction, changed: (orgId) => geocoding.forgetPoints(orgId) });
   // The access rule (territories, teams): computed once per request, applied by every account route.
   const scopes = new AccountScopes({ territories: repos.territories, accounts: repos.accounts });
   const accounts = new AccountsService({

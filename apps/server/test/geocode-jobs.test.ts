@@ -2,11 +2,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GeocodeJobDto, GeocodeJobItemList } from '@geocrm/contracts';
-import { createRepositories, type Repositories } from '@geocrm/db';
+import { PassThrough } from 'node:stream';
+import type { AddressFileLoadDto, GeocodeJobDto, GeocodeJobItemList } from '@geocrm/contracts';
+import { createRepositories, createTransactor, type Repositories } from '@geocrm/db';
 import type { GeocoderConfig } from '@geocrm/geo';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.ts';
+import { AddressFilesService } from '../src/features/geo/address-files.service.ts';
 import { startHarness, type Harness } from './harness.ts';
 
 /**
@@ -271,6 +273,97 @@ describe('re-geocoding job', () => {
     } finally {
       nominatim.delayMs = 0;
     }
+  });
+});
+
+describe('address-file loads', () => {
+  const HEADER =
+    'id;id_fantoir;numero;rep;nom_voie;code_postal;code_insee;nom_commune;code_insee_ancienne_commune;nom_ancienne_commune;x;y;lon;lat;type_position;alias;nom_ld;libelle_acheminement;nom_afnor;source_position;source_nom_voie;certification_commune;cad_parcelles';
+  const row = (n: number) =>
+    `59350_1234_${String(n).padStart(5, '0')};59350_1234;${n};;Rue des Essais;59000;59350;Lille;;;0;0;${(3.05 + n / 1_000_000).toFixed(6)};${(50.63 + n / 1_000_000).toFixed(6)};entrée;;;LILLE;RUE DES ESSAIS;commune;commune;1;`;
+  const admin = { userId: '', orgId: '', role: 'admin' as const, name: 'admin a' };
+  const counts = async (orgId: string) => {
+    const r = await sql<{ points: number; staged: number; files: number }>`
+      select (select count(*)::int from address_points where org_id = ${orgId}) as points,
+             (select count(*)::int from address_points_staging) as staged,
+             (select count(*)::int from address_files where org_id = ${orgId}) as files`.execute(h.handle.db);
+    return r.rows[0] ?? { points: -1, staged: -1, files: -1 };
+  };
+  const service = () =>
+    new AddressFilesService({ points: repos.addressPoints, loads: repos.geocodeJobs, transaction: createTransactor(h.handle.db), changed: () => undefined });
+  const until = async (check: () => Promise<boolean>) => {
+    for (let i = 0; i < 400 && !(await check()); i++) await new Promise((r) => setTimeout(r, 25));
+  };
+
+  it('reports its progress through the API, and says when it is done', async () => {
+    const cookie = await h.login(h.users.b.admin);
+    const body = [HEADER, ...Array.from({ length: 30 }, (_, i) => row(i + 1)), row(999).replace(/;3\.05\d+;/, ';x;')].join('\n');
+    const loadId = '0d7e5a52-5f61-4b7e-9a43-6a0c1e6f0001';
+    const res = await h.request(cookie, { method: 'POST', url: `/api/v1/geo/address-files?name=adresses-59.csv&loadId=${loadId}`, payload: body, headers: { 'content-type': 'text/csv' } });
+    expect(res.statusCode, res.body).toBe(201);
+    const progress = (await h.request(cookie, { method: 'GET', url: `/api/v1/geo/address-files/loads/${loadId}` })).json<AddressFileLoadDto>();
+    expect(progress).toMatchObject({ status: 'done', points: 30, rejected: 1, bytesRead: Buffer.byteLength(body), bytesTotal: Buffer.byteLength(body), fileId: res.json<{ id: string }>().id, error: null });
+    // the same id twice is refused; another organisation does not see the load; a rep may not read it
+    expect((await h.request(cookie, { method: 'POST', url: `/api/v1/geo/address-files?name=again.csv&loadId=${loadId}`, payload: body, headers: { 'content-type': 'text/csv' } })).statusCode).toBe(409);
+    expect((await h.request(await h.login(h.users.a.admin), { method: 'GET', url: `/api/v1/geo/address-files/loads/${loadId}` })).statusCode).toBe(404);
+    expect((await h.request(await h.login(h.users.b.rep), { method: 'GET', url: `/api/v1/geo/address-files/loads/${loadId}` })).statusCode).toBe(403);
+  });
+
+  it('shows progress while a large file uploads, uses none of it until the end, and lands it whole', async () => {
+    const orgId = h.users.a.admin.orgId;
+    const actor = { ...admin, userId: h.users.a.admin.id, orgId };
+    const before = await counts(orgId);
+    const upload = new PassThrough();
+    const loadId = '0d7e5a52-5f61-4b7e-9a43-6a0c1e6f0002';
+    const loading = service().load(actor, 'adresses-big.csv', upload, { loadId });
+    upload.write(`${HEADER}\n`);
+    for (let i = 1; i <= 12_000; i++) upload.write(`${row(i)}\n`);
+    // the upload pauses half-way: what was read is staged, with its progress, and not used yet
+    await until(async () => ((await repos.geocodeJobs.getLoad(orgId, loadId))?.points ?? 0) >= 10_000);
+    const midway = await repos.geocodeJobs.getLoad(orgId, loadId);
+    expect(midway).toMatchObject({ status: 'loading' });
+    expect(midway?.bytesRead).toBeGreaterThan(0);
+    const during = await counts(orgId);
+    expect(during.points).toBe(before.points);
+    expect(during.files).toBe(before.files);
+    expect(during.staged).toBeGreaterThanOrEqual(10_000);
+    expect(await repos.addressPoints.find(orgId, { postcode: '59000' })).not.toContainEqual(expect.objectContaining({ street: 'Rue des Essais' }));
+    for (let i = 12_001; i <= 15_000; i++) upload.write(`${row(i)}\n`);
+    upload.end();
+    const result = await loading;
+    expect(result).toMatchObject({ points: 15_000, rejected: 0 });
+    const after = await counts(orgId);
+    expect(after).toMatchObject({ points: before.points + 15_000, staged: 0, files: before.files + 1 });
+    expect((await repos.geocodeJobs.getLoad(orgId, loadId))?.status).toBe('done');
+    await repos.addressPoints.deleteFile(orgId, result.id);
+  });
+
+  it('leaves nothing behind when the upload breaks off', async () => {
+    const orgId = h.users.a.admin.orgId;
+    const actor = { ...admin, userId: h.users.a.admin.id, orgId };
+    const before = await counts(orgId);
+    const upload = new PassThrough();
+    const loadId = '0d7e5a52-5f61-4b7e-9a43-6a0c1e6f0003';
+    const loading = service().load(actor, 'adresses-cut.csv', upload, { loadId });
+    upload.write(`${HEADER}\n`);
+    for (let i = 1; i <= 6000; i++) upload.write(`${row(i)}\n`);
+    await until(async () => ((await repos.geocodeJobs.getLoad(orgId, loadId))?.points ?? 0) >= 5000);
+    upload.destroy(new Error('connection reset by peer'));
+    await expect(loading).rejects.toThrow();
+    expect(await counts(orgId)).toMatchObject({ points: before.points, staged: 0, files: before.files });
+    const failed = await repos.geocodeJobs.getLoad(orgId, loadId);
+    expect(failed?.status).toBe('failed');
+    expect(failed?.error).toMatch(/not a readable|nothing was loaded|reset/i);
+  });
+
+  it('drops the loads a stopped server left half-read', async () => {
+    const orgId = h.users.a.admin.orgId;
+    const loadId = await repos.geocodeJobs.createLoad(orgId, { name: 'adresses-crash.csv', bytesTotal: null, loadedBy: null });
+    await repos.geocodeJobs.stagePoints(loadId ?? '', [{ number: '1', street: 'Rue', streetKey: 'rue', postcode: '59000', city: 'Lille', cityKey: 'lille', lng: 3, lat: 50 }], { bytesRead: 10, points: 1, rejected: 0 });
+    await sql`update address_file_loads set updated_at = now() - interval '1 hour' where id = ${loadId}`.execute(h.handle.db);
+    expect(await repos.geocodeJobs.failUnfinishedLoads(new Date(Date.now() - 10 * 60_000), 'interrupted')).toBe(1);
+    expect((await counts(orgId)).staged).toBe(0);
+    expect((await repos.geocodeJobs.getLoad(orgId, loadId ?? ''))?.status).toBe('failed');
   });
 });
 

@@ -96,7 +96,11 @@ export const AddressFileList = Type.Object({ items: Type.Array(AddressFileDto) }
 export type AddressFileList = Static<typeof AddressFileList>;
 
 export const AddressFileUploadQuery = Type.Object(
-  { name: Type.String({ minLength: 1, maxLength: 300, description: 'The file name, e.g. adresses-59.csv' }) },
+  {
+    name: Type.String({ minLength: 1, maxLength: 300, description: 'The file name, e.g. adresses-59.csv' }),
+    /** An id the uploader chooses, to follow the load with GET /geo/address-files/loads/:loadId while it uploads. */
+    loadId: Type.Optional(Type.String({ format: 'uuid' })),
+  },
   { additionalProperties: false },
 );
 export type AddressFileUploadQuery = Static<typeof AddressFileUploadQuery>;

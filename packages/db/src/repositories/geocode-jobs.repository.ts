@@ -409,12 +409,13 @@ export class GeocodeJobsRepository {
 
   // ---- address-file loads ----
 
-  async createLoad(orgId: string, load: { name: string; bytesTotal: number | null; loadedBy: string | null }): Promise<string> {
+  /** A new load (with the id the uploader chose, so that it can follow it while it uploads); undefined when that id is taken. */
+  async createLoad(orgId: string, load: { id?: string; name: string; bytesTotal: number | null; loadedBy: string | null }): Promise<string | undefined> {
     const r = await sql<{ id: string }>`
-      insert into address_file_loads (org_id, name, bytes_total, loaded_by) values (${orgId}, ${load.name}, ${load.bytesTotal}, ${load.loadedBy}) returning id`.execute(this.#db);
-    const id = r.rows[0]?.id;
-    if (!id) throw new Error('address file load not created');
-    return id;
+      insert into address_file_loads (id, org_id, name, bytes_total, loaded_by)
+      values (coalesce(${load.id ?? null}::uuid, gen_random_uuid()), ${orgId}, ${load.name}, ${load.bytesTotal}::bigint, ${load.loadedBy})
+      on conflict (id) do nothing returning id`.execute(this.#db);
+    return r.rows[0]?.id;
   }
 
   async getLoad(orgId: string, id: string): Promise<AddressFileLoadRecord | undefined> {

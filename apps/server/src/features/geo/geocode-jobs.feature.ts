@@ -26,9 +26,10 @@ export const createGeocodeJobsFeature = (
     ...(deps.staleMs === undefined ? {} : { staleMs: deps.staleMs }),
   });
   const service = new GeocodeJobsService({ jobs: deps.repos.geocodeJobs, transaction: deps.transaction, runner, providers: () => deps.geocoding.providers });
-  app.addHook('onReady', () => {
+  app.addHook('onReady', async () => {
+    // address-file loads a stopped server left half-read: their staged points are dropped
+    await deps.repos.geocodeJobs.failUnfinishedLoads(new Date(Date.now() - 10 * 60_000), 'The server stopped during the load; nothing was loaded. Load the file again.');
     runner.start();
-    return Promise.resolve();
   });
   app.addHook('onClose', async () => {
     await runner.stop();

@@ -1,6 +1,7 @@
-import { useRef } from 'react';
-import { useAddressFiles, useLoadAddressFile, useRemoveAddressFile } from './geocoding-api.ts';
+import { useRef, useState } from 'react';
+import { useAddressFileLoad, useAddressFiles, useLoadAddressFile, useRemoveAddressFile } from './geocoding-api.ts';
 import { ErrorBanner } from '../../ui/error-banner.tsx';
+import './regeocode-card.css';
 
 const numberFormat = new Intl.NumberFormat();
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -16,6 +17,11 @@ export const AddressFilesCard = () => {
   const remove = useRemoveAddressFile();
   const input = useRef<HTMLInputElement>(null);
   const result = load.data;
+  const [loadId, setLoadId] = useState<string | undefined>(undefined);
+  const [size, setSize] = useState(0);
+  const progress = useAddressFileLoad(loadId, load.isPending).data;
+  const read = progress?.bytesRead ?? 0;
+  const percent = size > 0 ? Math.min(100, Math.floor((100 * read) / size)) : 0;
 
   return (
     <section className="card card-pad address-files" data-testid="address-files">
@@ -35,7 +41,12 @@ export const AddressFilesCard = () => {
             hidden
             onChange={(e) => {
               const file = e.target.files?.[0];
-              if (file) load.mutate(file);
+              if (file) {
+                const id = crypto.randomUUID();
+                setLoadId(id);
+                setSize(file.size);
+                load.mutate({ file, loadId: id });
+              }
               e.target.value = '';
             }}
             data-testid="address-file-input"
@@ -45,6 +56,18 @@ export const AddressFilesCard = () => {
           </button>
         </div>
       </div>
+      {load.isPending ? (
+        <div className="address-file-progress" data-testid="address-file-progress">
+          <div className="regeo-progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent} aria-label="Address file load">
+            <div className="regeo-progress-fill" style={{ width: `${progress?.status === 'saving' ? 100 : percent}%` }} />
+          </div>
+          <p className="muted small" data-testid="address-file-progress-text">
+            {progress?.status === 'saving'
+              ? `Saving ${numberFormat.format(progress.points)} addresses, all at once…`
+              : `${percent} % read · ${numberFormat.format(progress?.points ?? 0)} addresses${progress && progress.rejected > 0 ? `, ${numberFormat.format(progress.rejected)} rows unreadable` : ''}`}
+          </p>
+        </div>
+      ) : null}
       <ErrorBanner error={load.error ?? remove.error ?? files.error} />
       {result ? (
         <div className={`banner ${result.rejected > 0 ? 'banner-info' : 'banner-success'}`} role="status" data-testid="address-file-result">

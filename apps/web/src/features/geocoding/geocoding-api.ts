@@ -3,6 +3,7 @@ import type {
   AccountList,
   AccountMap,
   AddressFileList,
+  AddressFileLoadDto,
   AddressFileLoadResult,
   GeocodeJobBody,
   GeocodeJobDto,
@@ -71,10 +72,21 @@ export const useAddressFiles = () => useQuery({ queryKey: addressFileKeys.all, q
 export const useLoadAddressFile = () => {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (file: File) => api<AddressFileLoadResult>(`/geo/address-files${toQueryString({ name: file.name })}`, { method: 'POST', file: { data: file, type: 'text/csv' } }),
+    mutationFn: ({ file, loadId }: { file: File; loadId: string }) =>
+      api<AddressFileLoadResult>(`/geo/address-files${toQueryString({ name: file.name, loadId })}`, { method: 'POST', file: { data: file, type: 'text/csv' } }),
     onSuccess: () => client.invalidateQueries({ queryKey: addressFileKeys.all }),
   });
 };
+
+/** How far a load has gone, polled twice a second while its upload runs. */
+export const useAddressFileLoad = (loadId: string | undefined, running: boolean) =>
+  useQuery({
+    queryKey: ['address-files', 'load', loadId],
+    queryFn: ({ signal }) => api<AddressFileLoadDto>(`/geo/address-files/loads/${encodeURIComponent(loadId ?? '')}`, { signal }),
+    enabled: loadId !== undefined && running,
+    refetchInterval: running ? 500 : false,
+    retry: false,
+  });
 
 export const useRemoveAddressFile = () => {
   const client = useQueryClient();
