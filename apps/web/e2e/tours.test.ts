@@ -147,6 +147,14 @@ describe('tours in Chromium', () => {
     await page.getByTestId('tours-notice').filter({ hasText: 'Tour saved' }).waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('tours-save').textContent()).toBe('Saved');
     await page.getByTestId('tours-saved-item').first().waitFor();
+    // a saved day can be prepared and announced (tour sheet, calendar, directions, customers told)
+    const announce = page.getByTestId('tour-day-announce').first();
+    await announce.locator('summary').click();
+    await announce.getByTestId('tour-day-actions').waitFor();
+    expect(await announce.getByTestId('announce-sheet').getAttribute('href')).toMatch(/sheet\.pdf/);
+    await announce.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'tours-announce.png') });
+    await announce.locator('summary').click();
 
     // Reopen it from the list: the same days, re-timed.
     const savedStops = await page.getByTestId('tour-stop').count();

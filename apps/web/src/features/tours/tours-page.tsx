@@ -7,6 +7,7 @@ import { useUsers } from '../users/users-api.ts';
 import { ErrorBanner } from '../../ui/error-banner.tsx';
 import { usePageTitle } from '../../ui/use-page-title.ts';
 import type { MapLibreMap } from '../../map/maplibre.ts';
+import { TourDayActions } from '../announce/tour-day-actions.tsx';
 import { OpportunitiesPanel } from '../opportunities/opportunities-panel.tsx';
 import { addVisit, draftBody, draftOfBody, draftOfPlan, draftOfTour, draftsEqual, offTour, type TourDraft } from './tour-draft.ts';
 import { addDays, clock, dayColour, dayLabel, durationText, kmText, localToday, moneyText, nextMonday } from './tour-format.ts';
@@ -273,40 +274,46 @@ export const ToursPage = () => {
 
   /** Under each day: the accounts worth adding on the way (F-TOUR-3), inserted and re-timed in one call. */
   const dayExtras = (dayIndex: number, day: TimelineDay): ReactNode => (
-    <details
-      className="tour-opps"
-      open={oppDay === dayIndex}
-      onToggle={(e) => {
-        const open = e.currentTarget.open;
-        setOppDay((d) => (open ? dayIndex : d === dayIndex ? null : d));
-      }}
-    >
-      <summary className="small" data-testid="tour-opportunities-toggle">
-        Opportunities on the way
-      </summary>
-      {oppDay === dayIndex && draft ? (
-        <OpportunitiesPanel
-          // a saved tour unchanged: the insert rewrites it on the server; otherwise the edited days
-          days={isSavedAsShown ? null : draftBody(draft)}
-          dayIndex={dayIndex}
-          {...(isSavedAsShown && tour ? { tourId: tour.id, date: day.date } : {})}
-          map={mapInstance}
-          onPlanChange={(p, body) => {
-            const d = draftOfBody(body);
-            evaluation.current++;
-            timedDraft.current = d;
-            setShown(p);
-            setDraft(d);
-            if (isSavedAsShown && tour) setTour({ id: tour.id, draft: d });
-            setNotice(`Visit added on ${dayLabel(day.date)}; times recomputed`);
-          }}
-        />
+    <>
+      {isSavedAsShown && tour ? (
+        // a saved day: tour sheet, calendar, directions, customers told (features/announce)
+        <details className="tour-opps" data-testid="tour-day-announce">
+          <summary className="small">Prepare and announce</summary>
+          <TourDayActions tourId={tour.id} date={day.date} />
+        </details>
       ) : null}
-    </details>
+      <details
+        className="tour-opps"
+        open={oppDay === dayIndex}
+        onToggle={(e) => {
+          const open = e.currentTarget.open;
+          setOppDay((d) => (open ? dayIndex : d === dayIndex ? null : d));
+        }}
+      >
+        <summary className="small" data-testid="tour-opportunities-toggle">
+          Opportunities on the way
+        </summary>
+        {oppDay === dayIndex && draft ? (
+          <OpportunitiesPanel
+            // a saved tour unchanged: the insert rewrites it on the server; otherwise the edited days
+            days={isSavedAsShown ? null : draftBody(draft)}
+            dayIndex={dayIndex}
+            {...(isSavedAsShown && tour ? { tourId: tour.id, date: day.date } : {})}
+            map={mapInstance}
+            onPlanChange={(p, body) => {
+              const d = draftOfBody(body);
+              evaluation.current++;
+              timedDraft.current = d;
+              setShown(p);
+              setDraft(d);
+              if (isSavedAsShown && tour) setTour({ id: tour.id, draft: d });
+              setNotice(`Visit added on ${dayLabel(day.date)}; times recomputed`);
+            }}
+          />
+        ) : null}
+      </details>
+    </>
   );
-
-  // Mount point for a saved tour's day actions (features/announce: TourDayActions { tourId, date }: tour sheet,
-  // .ics, directions, notify) once that component exists.
 
   /** A stop clicked on the map: highlighted and brought into view in the timeline. */
   const showStop = (visitId: string) => {
