@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Repositories, Transactor } from '@geocrm/db';
+import { AccountScopes } from '../access/account-scope.ts';
 import { GeocodeJobRunner } from './geocode-job-runner.ts';
 import { GeocodeJobsService } from './geocode-jobs.service.ts';
 import type { Geocoding } from './geocoding.ts';
@@ -25,7 +26,13 @@ export const createGeocodeJobsFeature = (
     ...(deps.pollMs === undefined ? {} : { pollMs: deps.pollMs }),
     ...(deps.staleMs === undefined ? {} : { staleMs: deps.staleMs }),
   });
-  const service = new GeocodeJobsService({ jobs: deps.repos.geocodeJobs, transaction: deps.transaction, runner, providers: () => deps.geocoding.providers });
+  const service = new GeocodeJobsService({
+    jobs: deps.repos.geocodeJobs,
+    transaction: deps.transaction,
+    runner,
+    providers: () => deps.geocoding.providers,
+    scopes: new AccountScopes({ territories: deps.repos.territories, accounts: deps.repos.accounts }),
+  });
   app.addHook('onReady', async () => {
     // address-file loads a stopped server left half-read: their staged points are dropped
     await deps.repos.geocodeJobs.failUnfinishedLoads(new Date(Date.now() - 10 * 60_000), 'The server stopped during the load; nothing was loaded. Load the file again.');

@@ -4,6 +4,7 @@ import type { GeocodeJobBody, GeocodeJobDto, GeocodeJobItemList, GeocodeJobItems
 import type { GeocoderName } from '@geocrm/geo';
 import type { Actor } from '../auth/auth.service.ts';
 import { parseFilter } from '../accounts/accounts.service.ts';
+import type { AccountScopes } from '../access/account-scope.ts';
 import type { GeocodeJobRunner } from './geocode-job-runner.ts';
 
 /** Accounts listed per page when a job is created. */
@@ -39,8 +40,10 @@ export class GeocodeJobsService {
   readonly #transaction: Transactor;
   readonly #runner: GeocodeJobRunner;
   readonly #providers: () => readonly GeocoderName[];
+  readonly #scopes: AccountScopes;
 
-  constructor(deps: { jobs: GeocodeJobsRepository; transaction: Transactor; runner: GeocodeJobRunner; providers: () => readonly GeocoderName[] }) {
+  constructor(deps: { jobs: GeocodeJobsRepository; transaction: Transactor; runner: GeocodeJobRunner; providers: () => readonly GeocoderName[]; scopes: AccountScopes }) {
+    this.#scopes = deps.scopes;
     this.#jobs = deps.jobs;
     this.#transaction = deps.transaction;
     this.#runner = deps.runner;
@@ -80,7 +83,9 @@ export class GeocodeJobsService {
     if (!available.includes(provider)) {
       throw new AppError('VALIDATION', `The geocoder "${provider}" is not configured; available: ${available.join(', ')}`, { details: { field: 'provider' } });
     }
-    const filter = scopeFilter(body.scope);
+    // only the accounts the actor may change (a manager's team once territories are published)
+    const { write } = await this.#scopes.of(actor);
+    const filter: AccountFilter = { ...scopeFilter(body.scope), ...(write ? { scope: write } : {}) };
     const open = (await this.#jobs.list(actor.orgId, 5)).find((j) => j.status === 'queued' || j.status === 'running');
     if (open) throw new AppError('CONFLICT', 'A geocoding job is already running for this organisation: wait for it or cancel it', { details: { jobId: open.id } });
     // The job and the list of its accounts land together: a job never starts half-listed.
