@@ -23,6 +23,7 @@ const { values } = parseArgs({
     techs: { type: 'string', default: '15' },
     days: { type: 'string', default: '5' },
     'time-limit': { type: 'string', default: '10' },
+    slack: { type: 'string', default: '' },
   },
 });
 const RUNS = Number(values.runs);
@@ -30,6 +31,7 @@ const TASKS = Number(values.tasks);
 const TECHS = Number(values.techs);
 const DAYS = Number(values.days);
 const TIME_LIMIT_MS = Number(values['time-limit']) * 1000;
+const SLACK = values.slack === '' ? undefined : Number(values.slack);
 
 const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -104,7 +106,7 @@ for (let run = 1; run <= RUNS; run++) {
     const load = loadavg()[0] ?? 0;
     const started = performance.now();
     const matrix = toTravelMatrix(await provider.matrix(points.map(([lng, lat]) => lngLat(lng, lat))));
-    const input: AssignInput = { dates, timeZone: 'Europe/Paris', matrix, technicians, tasks, balance, respectTerritory: false };
+    const input: AssignInput = { dates, timeZone: 'Europe/Paris', matrix, technicians, tasks, balance, respectTerritory: false, ...(SLACK === undefined ? {} : { balanceSlack: SLACK }) };
     const result = await assignTasks(input, solveInWorker, { timeLimitMs: TIME_LIMIT_MS });
     const ms = performance.now() - started;
     const days = result.technicians.flatMap((t) => t.days);
@@ -155,4 +157,4 @@ for (const s of out) {
   console.log(`| ${s.balance} | ${(s.medianMs / 1000).toFixed(1)} s | ${String(s.assigned)}/${String(TASKS)} | ${String(s.late)} | ${String(s.km)} | ${String(s.workHours)} | ${String(s.minHours)}–${String(s.maxHours)} h | ${String(s.stdevHours)} | ${String(s.cv)} | ${s.capMinutes === null ? '—' : `${String(s.capMinutes)} min`} | ${String(s.solves)} |`);
 }
 console.log(`service ${serviceHours.toFixed(0)} h of work for ${capacityHours.toFixed(0)} h of available working time; ${String(cpus().length)} cpus, load ${rows.map((r) => r.load).join(', ')}`);
-console.log(JSON.stringify({ bench: 'assignment', tasks: TASKS, technicians: TECHS, days: DAYS, timeLimitMs: TIME_LIMIT_MS, runs: RUNS, results: out, loads: rows.map((r) => r.load) }));
+console.log(JSON.stringify({ bench: 'assignment', slack: SLACK ?? 'default', tasks: TASKS, technicians: TECHS, days: DAYS, timeLimitMs: TIME_LIMIT_MS, runs: RUNS, results: out, loads: rows.map((r) => r.load) }));

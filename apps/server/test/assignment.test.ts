@@ -193,6 +193,8 @@ describe('automatic assignment of tasks', () => {
     expect(free.stats.dailyCapMinutes).toBeNull();
     expect(capped.stats.assigned).toBe(free.stats.assigned);
     expect(capped.stats.spread.stdevHours).toBeLessThanOrEqual(free.stats.spread.stdevHours);
+    const looser = (await post(manager, '/assignment/tasks/auto/preview', { ...body, balanceTolerancePercent: 60 })).json<AutoAssignPreview>();
+    expect(looser.stats.dailyCapMinutes ?? Infinity).toBeGreaterThan(capped.stats.dailyCapMinutes ?? 0);
   });
 
   it('applies all or nothing', async () => {

@@ -121,6 +121,8 @@ export const AutoAssignBody = Type.Object(
     taskIds: Type.Optional(Type.Array(Uuid, { minItems: 1, maxItems: 5000, uniqueItems: true })),
     /** 'cap' (default): each day's work is capped near the team's mean so that work spreads evenly; 'none': travel only. */
     balance: Type.Optional(Type.Union([Type.Literal('cap'), Type.Literal('none')])),
+    /** With 'cap': how far above the team's mean daily work a day may go, in % (default 15). Higher: fewer km, less even. */
+    balanceTolerancePercent: Type.Optional(Type.Integer({ minimum: 5, maximum: 200 })),
     /** true: a task goes to the technician responsible for its account (its owner, until territories are published) when that person is in the plan. */
     respectTerritory: Type.Optional(Type.Boolean()),
     /** Search time budget (default 10 s). */

@@ -119,7 +119,16 @@ export class AutoAssignService {
     }));
     const matrix = points.length ? toTravelMatrix(await this.#matrix.matrix(points)) : { durations: [], distances: [] };
     const result = await assignTasks(
-      { dates, timeZone, matrix, technicians, tasks, balance: body.balance ?? 'cap', respectTerritory: body.respectTerritory === true },
+      {
+        dates,
+        timeZone,
+        matrix,
+        technicians,
+        tasks,
+        balance: body.balance ?? 'cap',
+        respectTerritory: body.respectTerritory === true,
+        ...(body.balanceTolerancePercent === undefined ? {} : { balanceSlack: body.balanceTolerancePercent / 100 }),
+      },
       this.#solve,
       { timeLimitMs: (body.timeLimitSeconds ?? 10) * 1000, ...(signal ? { signal } : {}) },
     );

@@ -58,6 +58,8 @@ export interface AssignInput {
   readonly tasks: readonly AssignTask[];
   readonly balance: 'cap' | 'none';
   readonly respectTerritory: boolean;
+  /** Headroom of the daily cap over the mean (default BALANCE_SLACK). */
+  readonly balanceSlack?: number;
 }
 
 export type Solver = (problem: Problem, options: SolveOptions) => Promise<Solution>;
@@ -241,7 +243,7 @@ export const dailyCap = (input: AssignInput, work: ReadonlyMap<string, number>):
   if (dayCount === 0 || work.size === 0) return null;
   const loads = [...work.values()];
   const mean = loads.reduce((s, x) => s + x, 0) / dayCount;
-  const cap = Math.max(Math.max(...loads), Math.ceil(mean * (1 + BALANCE_SLACK)));
+  const cap = Math.max(Math.max(...loads), Math.ceil(mean * (1 + (input.balanceSlack ?? BALANCE_SLACK))));
   // the shortest working day (less lunch) bounds what a day can hold anyway
   let longest = 0;
   for (const t of input.technicians) {

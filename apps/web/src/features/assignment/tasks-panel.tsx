@@ -39,7 +39,7 @@ export const TasksPanel = ({ preview, onPreview, focus, onFocus }: TasksPanelPro
   const chosen = useMemo(() => picked ?? new Set(people.filter((p) => p.role === 'technician').map((p) => p.userId)), [picked, people]);
   const [from, setFrom] = useState(() => addDays(localToday(), 1));
   const [days, setDays] = useState(5);
-  const [balance, setBalance] = useState<'cap' | 'none'>('cap');
+  const [balance, setBalance] = useState<'15' | '35' | 'none'>('15');
   const [territory, setTerritory] = useState(false);
   const [applied, setApplied] = useState<number | null>(null);
   const run = useAutoAssignPreview();
@@ -55,7 +55,7 @@ export const TasksPanel = ({ preview, onPreview, focus, onFocus }: TasksPanelPro
   const start = () => {
     setApplied(null);
     onPreview(null);
-    run.mutate({ from, days, userIds: [...chosen], balance, respectTerritory: territory, timeLimitSeconds: 10 }, { onSuccess: (p) => onPreview(p) });
+    run.mutate({ from, days, userIds: [...chosen], ...(balance === 'none' ? { balance } : { balance: 'cap', balanceTolerancePercent: Number(balance) }), respectTerritory: territory, timeLimitSeconds: 10 }, { onSuccess: (p) => onPreview(p) });
   };
   const doApply = () => {
     if (!preview) return;
@@ -107,7 +107,7 @@ export const TasksPanel = ({ preview, onPreview, focus, onFocus }: TasksPanelPro
         <div className="assign-when">
           <label className="small">From <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} data-testid="assign-from" /></label>
           <label className="small">Days <input type="number" min={1} max={10} value={days} onChange={(e) => setDays(Math.max(1, Math.min(10, Number(e.target.value) || 1)))} data-testid="assign-days" className="assign-days" /></label>
-          <label className="small">Balance <select value={balance} onChange={(e) => setBalance(e.target.value as 'cap' | 'none')} data-testid="assign-balance"><option value="cap">cap each day near the mean</option><option value="none">travel only</option></select></label>
+          <label className="small">Balance <select value={balance} onChange={(e) => setBalance(e.target.value as '15' | '35' | 'none')} data-testid="assign-balance"><option value="15">even: days ≤ mean + 15 %</option><option value="35">looser: days ≤ mean + 35 %</option><option value="none">travel only</option></select></label>
           <label className="small"><input type="checkbox" checked={territory} onChange={(e) => setTerritory(e.target.checked)} /> keep to territories</label>
         </div>
         <button type="button" className="btn btn-primary" onClick={start} disabled={chosen.size === 0} data-testid="assign-run">{run.isPending ? 'Assigning…' : 'Assign automatically'}</button>
