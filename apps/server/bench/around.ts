@@ -7,6 +7,8 @@
  * ±0.05° each) to reach larger sizes. Runs on PGlite, or on the server of GEOCRM_TEST_DATABASE_URL.
  * With GEOCRM_BENCH_DATABASE_URL, works in that (PostGIS) database and keeps it: a second run reuses
  * the seeded organisation, so query plans can be studied and runs repeated without seeding again.
+ * `--scoped`: also publishes an 8-territory plan (rep01 on one territory) and runs every case a second
+ * time as rep01, whose searches carry the access scope (their territory or their own accounts).
  * Prints a table (p50, p95, max, mean results), then one JSON line.
  */
 import { cpus, loadavg } from 'node:os';
@@ -19,7 +21,7 @@ import { hashPassword } from '../src/features/auth/password.ts';
 import { generateDemoData } from '../src/features/demo/demo-data.ts';
 import { demoPlaces } from '../src/features/demo/demo-seed.ts';
 
-const { values } = parseArgs({ options: { accounts: { type: 'string', default: '100000' }, queries: { type: 'string', default: '60' } } });
+const { values } = parseArgs({ options: { accounts: { type: 'string', default: '100000' }, queries: { type: 'string', default: '60' }, scoped: { type: 'boolean', default: false } } });
 const N = Number(values.accounts);
 const QUERIES = Number(values.queries);
 const BASE = Math.min(N, 200_000);
@@ -108,14 +110,16 @@ const cases: Case[] = [
 ];
 
 const rows: { case: string; p50Ms: number; p95Ms: number; maxMs: number; meanResults: number; meanTotal: number }[] = [];
-for (const [name, make] of cases) {
+const run = async (suffix: string, who: string): Promise<void> => {
+for (const [base, make] of cases) {
+  const name = base + suffix;
   const times: number[] = [];
   let results = 0;
   let totals = 0;
   for (let i = 0; i < QUERIES + WARM_UP; i++) {
     const request = make();
     const s = performance.now();
-    const res = await app.inject({ ...request, headers: { cookie } });
+    const res = await app.inject({ ...request, headers: { cookie: who } });
     const ms = performance.now() - s;
     if (res.statusCode !== 200) throw new Error(`${name}: ${res.statusCode} ${res.body}`);
     if (i < WARM_UP) continue;
@@ -125,6 +129,27 @@ for (const [name, make] of cases) {
     totals += body.total;
   }
   rows.push({ case: name, p50Ms: round(quantile(times, 0.5)), p95Ms: round(quantile(times, 0.95)), maxMs: round(Math.max(...times)), meanResults: Math.round(results / QUERIES), meanTotal: Math.round(totals / QUERIES) });
+}
+};
+await run('', cookie);
+if (values.scoped) {
+  // Publish 8 territories designed on the accounts, rep01 on the first; then search as rep01.
+  const rep01 = (await repos.users.list(org.id)).find((u) => u.email === emailOf('rep01@demo.geocrm.app'));
+  const designed = await app.inject({ method: 'POST', url: '/api/v1/territories/design', payload: { k: 8 }, headers: { cookie } });
+  const plan = designed.json<{ areas: { code: string; territory: number }[] }>();
+  const saved = await app.inject({
+    method: 'POST',
+    url: '/api/v1/territories/plans',
+    headers: { cookie },
+    payload: { name: 'Bench', assignment: Object.fromEntries(plan.areas.map((a) => [a.code, a.territory])), territories: Array.from({ length: 8 }, (_, i) => ({ repId: i === 0 ? (rep01?.id ?? null) : null })) },
+  });
+  const planId = saved.json<{ id: string }>().id;
+  const published = await app.inject({ method: 'POST', url: `/api/v1/territories/plans/${planId}/publish`, payload: {}, headers: { cookie } });
+  if (published.statusCode !== 200) throw new Error(`publish: ${published.statusCode} ${published.body}`);
+  const repLogin = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: emailOf('rep01@demo.geocrm.app'), password: 'bench-password' } });
+  await run(' (rep scope)', `geocrm_session=${repLogin.cookies[0]?.value ?? ''}`);
+  const withdrawn = await app.inject({ method: 'DELETE', url: `/api/v1/territories/plans/${planId}/publish`, headers: { cookie } });
+  if (withdrawn.statusCode !== 200) throw new Error(`withdraw: ${withdrawn.statusCode}`);
 }
 await app.close();
 await handle.close();
