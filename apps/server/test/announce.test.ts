@@ -194,6 +194,8 @@ describe('presence notice', () => {
     for (const n of ['Bakery Part-Dieu', 'Garage Vaise', 'Pharmacy Gerland', 'Cafe Perrache', 'Competitor Nearby', 'Marseille Far']) expect(names).not.toContain(n);
     expect(p.recipients.find((r) => r.accountName === 'Closed Mondays')?.email).toBe('closed@example.com');
     expect(p.skipped).toEqual(expect.arrayContaining([expect.objectContaining({ accountName: 'Cafe Perrache', reason: 'opted_out' })]));
+    // a machine is not told (its site is)
+    expect([...p.skipped, ...p.recipients].map((x) => x.accountName)).not.toContain('Boiler Brotteaux');
     expect(p.counts.optedOut).toBe(1);
     expect(p.counts.withoutEmail).toBeGreaterThanOrEqual(1);
     expect(p.counts.inCorridor).toBe(p.counts.recipients + p.counts.optedOut + p.counts.withoutEmail + p.counts.alreadySent);

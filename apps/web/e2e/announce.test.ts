@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import type { TourDto, TourPlan, UserList } from '@geocrm/contracts';
+import type { AccountList, EmergencyDto, TourDto, TourPlan, UserList } from '@geocrm/contracts';
 import { DEMO_PASSWORD, MANAGER_EMAIL, SCREENSHOT_DIR, submitLogin, useBrowserSession } from './harness.ts';
 
 const { baseUrl, newPage } = useBrowserSession();
@@ -100,5 +100,20 @@ describe('prepare and announce a tour day in Chromium', () => {
     await page.getByTestId('announce-presence-width').fill('3');
     await page.getByTestId('announce-presence-preview').click();
     await page.getByTestId('announce-presence-counts').filter({ hasText: `${recipients} already told` }).waitFor();
+
+    // The demo's equipment: an urgent call far from the technician's home finds maintenance due on the way
+    const users = (await (await page.request.get(`${baseUrl()}/api/v1/users`)).json()) as UserList;
+    const tech = users.items.find((u) => u.role === 'technician');
+    const machines = (await (await page.request.get(`${baseUrl()}/api/v1/accounts?kind=equipment&limit=100`)).json()) as AccountList;
+    let best = 0;
+    for (const m of machines.items.slice(0, 20)) {
+      const e = await post<EmergencyDto>(page, '/announce/emergency', { accountId: m.id, technicianId: tech?.id, date: nextMonday(), dueWithinDays: 365, widthKm: 10 });
+      best = Math.max(best, e.proposals.length);
+      if (e.proposals.length > 1) {
+        expect(e.proposals[0]?.detourMinutes).toBe(0);
+        break;
+      }
+    }
+    expect(best).toBeGreaterThan(1);
   });
 });

@@ -258,7 +258,7 @@ export class AnnounceRepository {
   /**
    * Accounts within `widthMetres` of a GeoJSON LineString, in the order met along it, with what a notice
    * needs: their e-mail, the first contact with an e-mail (primary first), opt-outs. Competitors and
-   * archived or lost accounts are left out, and so are `exclude` (the day's own stops).
+   * archived or lost accounts and equipment (a machine is not told: its site is) are left out, and so are `exclude` (the day's own stops).
    */
   async alongRoute(orgId: string, geojson: string, widthMetres: number, exclude: readonly string[], limit: number): Promise<CorridorAccountRecord[]> {
     const line = sql`ST_SetSRID(ST_GeomFromGeoJSON(${geojson}), 4326)`;
@@ -284,7 +284,7 @@ export class AnnounceRepository {
         where c.org_id = a.org_id and c.account_id = a.id and c.email is not null and c.email <> ''
         order by c.is_primary desc, c.last_name, c.id limit 1) c on true
       where a.org_id = ${orgId} and a.location is not null
-        and a.kind <> 'competitor' and a.status not in ('archived', 'lost')
+        and a.kind not in ('competitor', 'equipment') and a.status not in ('archived', 'lost')
         and (${sql.join(boxes, sql` or `)})
         and ST_DWithin(a.location, ${line}::geography, ${widthMetres}::float8, false)
         ${exclude.length > 0 ? sql`and a.id <> all(${[...exclude]}::uuid[])` : sql``}

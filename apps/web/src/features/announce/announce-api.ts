@@ -1,5 +1,5 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
-import type { DirectionsDto, PresenceBody, PresencePreviewDto, PresenceResultDto, SendAppointmentsBody, SendResultDto, TourDto } from '@geocrm/contracts';
+import type { DirectionsDto, VisitList, PresenceBody, PresencePreviewDto, PresenceResultDto, SendAppointmentsBody, SendResultDto, TourDto } from '@geocrm/contracts';
 import { api } from '../../api/client.ts';
 
 /** `/api/v1/tours/:id/days/:date` — the base of every action on a saved tour's day. */
@@ -20,3 +20,11 @@ export const usePresencePreview = (tourId: string, date: string) =>
 
 export const usePresenceSend = (tourId: string, date: string) =>
   useMutation({ mutationFn: (body: PresenceBody) => api<PresenceResultDto>(`${tourDayPath(tourId, date)}/presence-notices`, { method: 'POST', body }) });
+
+/** The tour's visits (for their account names: a saved tour's stops carry only visit ids). */
+export const useTourVisits = (tour: TourDto | undefined) =>
+  useQuery({
+    queryKey: ['visits', 'tour', tour?.id],
+    queryFn: ({ signal }) => api<VisitList>(`/visits?userId=${encodeURIComponent(tour?.userId ?? '')}&from=${tour?.from ?? ''}&to=${tour?.to ?? ''}`, { signal }),
+    enabled: tour !== undefined,
+  });

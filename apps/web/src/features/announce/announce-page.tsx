@@ -3,7 +3,7 @@ import { Link, useParams } from 'react-router';
 import { ErrorBanner } from '../../ui/error-banner.tsx';
 import { Spinner } from '../../ui/spinner.tsx';
 import { usePageTitle } from '../../ui/use-page-title.ts';
-import { useTour } from './announce-api.ts';
+import { useTour, useTourVisits } from './announce-api.ts';
 import { TourDayActions } from './tour-day-actions.tsx';
 
 const dayLabel = (date: string): string => new Date(`${date}T12:00:00Z`).toLocaleDateString([], { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' });
@@ -13,6 +13,8 @@ export const AnnouncePage = () => {
   const { id = '' } = useParams();
   const tour = useTour(id);
   const [picked, setPicked] = useState<string | undefined>();
+  const visits = useTourVisits(tour.data);
+  const names = new Map((visits.data?.items ?? []).map((v) => [v.id, v.accountName]));
   usePageTitle('Prepare and announce');
   if (tour.isPending) return <Spinner label="Loading the tour…" />;
   if (tour.isError) return <ErrorBanner error={tour.error} />;
@@ -45,7 +47,8 @@ export const AnnouncePage = () => {
           <ol className="announce-stops card card-pad" data-testid="announce-stops">
             {current.stops.map((s) => (
               <li key={s.visitId}>
-                {new Date(s.start).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}–{new Date(s.end).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}
+                {new Date(s.start).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}–{new Date(s.end).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}{' '}
+                <strong>{names.get(s.visitId) ?? ''}</strong>
               </li>
             ))}
             {current.stops.length === 0 && <li className="muted">No stops this day.</li>}
