@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, MANAGER_EMAIL, SCREENSHOT_DIR, submitLogin, useBrowserSession } from './harness.ts';
 
@@ -106,4 +108,66 @@ describe('re-geocoding in Chromium', () => {
     await page.getByTestId('regeo-card').screenshot({ path: join(SCREENSHOT_DIR, 'regeocode-done.png') });
     await page.close();
   });
+
+  it('exports exactly what a lasso and a corridor found on the Nearby screen, as CSV and GeoJSON', async () => {
+    const page = await session.newPage({ height: 1000, acceptDownloads: true });
+    await submitLogin(page, session.baseUrl(), MANAGER_EMAIL, DEMO_PASSWORD);
+    await page.waitForURL(/\/accounts/);
+    const names = async () => page.locator('[data-testid="around-row"] .name-cell a').allTextContents();
+    const download = async (testId: string) => {
+      const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testId).click()]);
+      return { name: file.suggestedFilename(), text: readFileSync((await file.path()) ?? '', 'utf8') };
+    };
+    const draw = async (tool: 'lasso' | 'corridor', points: readonly (readonly [number, number])[]) => {
+      await page.goto(`${session.baseUrl()}/nearby?tool=${tool}`);
+      await page.getByTestId('accounts-map').waitFor();
+      await page.waitForFunction(() => Boolean(window.__geocrmMap?.loaded()), undefined, { timeout: 60_000 });
+      await page.evaluate(() => window.__geocrmMap?.jumpTo({ center: [2.35, 48.86], zoom: 9 }));
+      const box = await page.getByTestId('accounts-map').boundingBox();
+      if (!box) throw new Error('no map');
+      for (const [dx, dy] of points) await page.mouse.click(box.x + box.width / 2 + dx, box.y + box.height / 2 + dy);
+    };
+
+    // the lasso: a square around central Paris
+    await draw('lasso', [[-150, -120], [150, -120], [150, 120], [-150, 120]]);
+    await page.getByTestId('lasso-finish').click();
+    await page.getByTestId('around-heading').waitFor();
+    const inArea = await names();
+    expect(inArea.length).toBeGreaterThan(0);
+    const csv = await download('around-export-csv');
+    expect(csv.name).toMatch(/^accounts-area-.*\.csv$/);
+    const rows = csv.text.replace(/^\uFEFF/, '').trim().split(/\r\n/);
+    expect(rows[0]).toMatch(/^External ID,Name,/);
+    // the list's names, in the list's order (names are plain in the demo: no comma to quote)
+    expect(rows.slice(1).map((r) => r.split(',')[1])).toEqual(inArea);
+
+    // the corridor: a line across Paris, 1 km each side
+    await draw('corridor', [[-250, 0], [0, -30], [250, 10]]);
+    await page.getByTestId('corridor-width').fill('1');
+    await expect(page.getByTestId('corridor-finish').textContent()).resolves.toMatch(/3 points/);
+    await page.getByTestId('corridor-finish').click();
+    const heading = page.getByTestId('around-heading');
+    await heading.waitFor();
+    await expect(heading.textContent()).resolves.toMatch(/within 1 km of the line/);
+    const along = await names();
+    expect(along.length).toBeGreaterThan(0);
+    await waitForMapIdle(page);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'nearby-corridor-export.png') });
+    const geojson = await download('around-export-geojson');
+    expect(geojson.name).toMatch(/^accounts-corridor-.*\.geojson$/);
+    const features = (JSON.parse(geojson.text) as { features: { properties: { name: string } }[] }).features;
+    expect(features.map((f) => f.properties.name)).toEqual(along);
+    await page.close();
+  });
 });
+
+/** The map has loaded its style, the result points and the search area, and is not moving. */
+const waitForMapIdle = (page: Page) =>
+  page.waitForFunction(
+    () => {
+      const map = window.__geocrmMap;
+      return Boolean(map?.loaded() && !map.isMoving() && map.isSourceLoaded('accounts') && map.getSource('search-area') && map.areTilesLoaded());
+    },
+    undefined,
+    { timeout: 60_000, polling: 250 },
+  );

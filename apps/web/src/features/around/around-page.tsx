@@ -18,7 +18,7 @@ import { useUsers } from '../users/users-api.ts';
 import { ErrorBanner } from '../../ui/error-banner.tsx';
 import { useDebouncedValue } from '../../ui/use-debounced-value.ts';
 import { usePageTitle } from '../../ui/use-page-title.ts';
-import { useAround, useBulkAccounts, usePlaceSuggestions, useWithin } from './around-api.ts';
+import { useAround, useBulkAccounts, useDownloadSelection, usePlaceSuggestions, useWithin } from './around-api.ts';
 import { boundsOfPositions, circleRing, closeRing, formatDistance, formatDuration, toMapPoints, type Position } from './search-area.ts';
 
 const AREA_SOURCE = 'search-area';
@@ -27,7 +27,7 @@ const numberFormat = new Intl.NumberFormat();
 const NOT_VISITED_CHOICES = [30, 60, 90, 180, 365] as const;
 const RESULT_LIMIT = 500;
 
-type Tool = 'circle' | 'lasso';
+type Tool = 'circle' | 'lasso' | 'corridor';
 type Unit = 'km' | 'minutes';
 
 const emptyCollection = { type: 'FeatureCollection' as const, features: [] };
@@ -40,6 +40,12 @@ const addAreaLayers = (map: MapLibreMap): void => {
   const below = map.getLayer(CLUSTERS_LAYER) ? CLUSTERS_LAYER : undefined;
   map.addLayer({ id: 'search-area-fill', type: 'fill', source: AREA_SOURCE, filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'fill-color': '#2563eb', 'fill-opacity': 0.08 } }, below);
   map.addLayer({ id: 'search-area-line', type: 'line', source: AREA_SOURCE, filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'line-color': '#2563eb', 'line-width': 2 } }, below);
+  // a corridor: its line, wide and pale, with the line itself over it
+  map.addLayer(
+    { id: 'search-corridor-band', type: 'line', source: AREA_SOURCE, filter: ['==', ['geometry-type'], 'LineString'], paint: { 'line-color': '#2563eb', 'line-width': 14, 'line-opacity': 0.15 } },
+    below,
+  );
+  map.addLayer({ id: 'search-corridor-line', type: 'line', source: AREA_SOURCE, filter: ['==', ['geometry-type'], 'LineString'], paint: { 'line-color': '#2563eb', 'line-width': 3 } }, below);
   map.addLayer(
     { id: 'search-centre', type: 'circle', source: AREA_SOURCE, filter: ['==', ['geometry-type'], 'Point'], paint: { 'circle-radius': 6, 'circle-color': '#dc2626', 'circle-stroke-color': '#fff', 'circle-stroke-width': 2 } },
     below,
@@ -59,6 +65,29 @@ const readCentre = (value: string | null): Position | null => {
   if (!parts || parts.length !== 2 || !parts.every(Number.isFinite)) return null;
   const [lng, lat] = parts as [number, number];
   return Math.abs(lng) <= 180 && Math.abs(lat) <= 90 ? [lng, lat] : null;
+};
+
+/** Downloads of exactly what a lasso or corridor search found (the same search, run again by the export). */
+const SelectionExportButtons = ({ body, partial }: { body: AccountWithinBody; partial: boolean }) => {
+  const download = useDownloadSelection();
+  return (
+    <div className="export-links" data-testid="around-export">
+      <span className="muted small">{partial ? 'Export all found:' : 'Export:'}</span>
+      {(['csv', 'xlsx', 'geojson'] as const).map((format) => (
+        <button
+          key={format}
+          type="button"
+          className="btn btn-ghost btn-small"
+          disabled={download.isPending}
+          onClick={() => download.mutate({ ...body, format })}
+          data-testid={`around-export-${format}`}
+        >
+          {format === 'geojson' ? 'GeoJSON' : format.toUpperCase()}
+        </button>
+      ))}
+      <ErrorBanner error={download.error} />
+    </div>
+  );
 };
 
 /** Downloads of what a circle search found, by the same criteria (the export runs on the server, streamed). */
@@ -171,7 +200,9 @@ export const AroundPage = () => {
   const attribution = useAttribution();
   const [map, setMap] = useState<MapLibreMap | null>(null);
 
-  const tool: Tool = search.get('tool') === 'lasso' ? 'lasso' : 'circle';
+  const toolParam = search.get('tool');
+  const tool: Tool = toolParam === 'lasso' || toolParam === 'corridor' ? toolParam : 'circle';
+  const widthKm = readNumber(search.get('widthKm')) ?? 2;
   const unit: Unit = search.get('minutes') !== null ? 'minutes' : 'km';
   const radiusKm = readNumber(search.get('radiusKm')) ?? 25;
   const minutes = readNumber(search.get('minutes')) ?? 30;
@@ -203,6 +234,8 @@ export const AroundPage = () => {
   // the lasso
   const [draft, setDraft] = useState<Position[]>([]);
   const [polygon, setPolygon] = useState<Position[] | null>(null);
+  // the corridor
+  const [line, setLine] = useState<Position[] | null>(null);
 
   const common: Record<string, QueryValue> = { ...filterParams(filters), ...(notVisited ? { notVisitedDays: notVisited } : {}) };
   const aroundParams: Record<string, QueryValue> | null =
@@ -215,7 +248,11 @@ export const AroundPage = () => {
         }
       : null;
   const withinBody: AccountWithinBody | null =
-    tool === 'lasso' && polygon ? { geometry: { type: 'Polygon', coordinates: [polygon] }, filter: common, limit: RESULT_LIMIT } : null;
+    tool === 'lasso' && polygon
+      ? { geometry: { type: 'Polygon', coordinates: [polygon] }, filter: common, limit: RESULT_LIMIT }
+      : tool === 'corridor' && line
+        ? { geometry: { type: 'LineString', coordinates: line }, widthKm, filter: common, limit: RESULT_LIMIT }
+        : null;
   const around = useAround(aroundParams);
   const within = useWithin(withinBody);
   const result = tool === 'circle' ? (aroundParams ? around.data : undefined) : withinBody ? within.data : undefined;
@@ -241,14 +278,16 @@ export const AroundPage = () => {
   useEffect(() => {
     if (!map) return;
     addAreaLayers(map);
+    const corridor = tool === 'corridor' ? line : null;
     const features = [
       ...(areaRing ? [{ type: 'Feature' as const, properties: {}, geometry: { type: 'Polygon' as const, coordinates: [areaRing] } }] : []),
+      ...(corridor ? [{ type: 'Feature' as const, properties: {}, geometry: { type: 'LineString' as const, coordinates: corridor } }] : []),
       ...(tool === 'circle' && centreOfSearch ? [{ type: 'Feature' as const, properties: {}, geometry: { type: 'Point' as const, coordinates: centreOfSearch } }] : []),
     ];
     void map.getSource<GeoJSONSource>(AREA_SOURCE)?.setData({ type: 'FeatureCollection', features });
-    const bounds = areaRing ? boundsOfPositions(areaRing) : null;
+    const bounds = areaRing ? boundsOfPositions(areaRing) : corridor ? boundsOfPositions(corridor) : null;
     if (bounds) map.fitBounds(bounds, { padding: 40, maxZoom: 14, duration: 300 });
-  }, [map, areaRing, tool, centreOfSearch?.[0], centreOfSearch?.[1]]);
+  }, [map, areaRing, line, tool, centreOfSearch?.[0], centreOfSearch?.[1]]);
 
   useEffect(() => {
     if (!map) return;
@@ -266,7 +305,7 @@ export const AroundPage = () => {
     const onClick = (event: MapLayerMouseEvent) => {
       const onAccount = map.queryRenderedFeatures(event.point, { layers: [ACCOUNT_POINTS_LAYER, CLUSTERS_LAYER] }).length > 0;
       const at: Position = [Math.round(event.lngLat.lng * 1e6) / 1e6, Math.round(event.lngLat.lat * 1e6) / 1e6];
-      if (toolRef.current === 'lasso') {
+      if (toolRef.current === 'lasso' || toolRef.current === 'corridor') {
         setDraft((d) => [...d, at]);
         return;
       }
@@ -297,11 +336,18 @@ export const AroundPage = () => {
     setDraft([]);
   };
 
+  const finishCorridor = () => {
+    if (draft.length < 2) return;
+    setLine(draft);
+    setDraft([]);
+  };
+
   const heading = (() => {
     if (!result) return null;
     const shown = items.length < result.total ? ` (nearest ${numberFormat.format(items.length)} shown)` : '';
     const count = `${numberFormat.format(result.total)}${result.totalCapped ? '+' : ''}`;
     if (tool === 'lasso') return `${count} accounts inside the area${shown}`;
+    if (tool === 'corridor') return `${count} accounts within ${widthKm} km of the line${shown.replace('nearest', 'first')}`;
     // a place chosen from the suggestions keeps its name; a click on the map shows coordinates
     const place = (accountId ? around.data?.centre.label : search.get('place')) ?? around.data?.centre.label ?? '';
     const reach = unit === 'minutes' ? `${minutes} min of driving` : `${radiusKm} km`;
@@ -321,6 +367,9 @@ export const AroundPage = () => {
             </button>
             <button type="button" role="tab" aria-selected={tool === 'lasso'} className={tool === 'lasso' ? 'active' : ''} onClick={() => update({ tool: 'lasso' })} data-testid="tool-lasso">
               Draw an area
+            </button>
+            <button type="button" role="tab" aria-selected={tool === 'corridor'} className={tool === 'corridor' ? 'active' : ''} onClick={() => update({ tool: 'corridor' })} data-testid="tool-corridor">
+              Along a route
             </button>
           </div>
 
@@ -385,6 +434,32 @@ export const AroundPage = () => {
                 )}
               </div>
             </div>
+          ) : tool === 'corridor' ? (
+            <div className="around-controls">
+              <p className="muted small">Click on the map to draw the route, point after point, then search along it.</p>
+              <div className="around-reach">
+                <input type="range" min={0.5} max={20} step={0.5} value={widthKm} onChange={(e) => update({ widthKm: e.target.value })} aria-label="Corridor width in km" data-testid="corridor-width" />
+                <span className="reach-value" data-testid="corridor-width-value">
+                  {widthKm} km each side
+                </span>
+              </div>
+              <div className="inline-form">
+                <button type="button" className="btn btn-primary btn-small" onClick={finishCorridor} disabled={draft.length < 2} data-testid="corridor-finish">
+                  Search along it ({draft.length} points)
+                </button>
+                <button
+                  type="button"
+                  className="btn btn-ghost btn-small"
+                  onClick={() => {
+                    setDraft([]);
+                    setLine(null);
+                  }}
+                  data-testid="corridor-clear"
+                >
+                  Clear
+                </button>
+              </div>
+            </div>
           ) : (
             <div className="around-controls">
               <p className="muted small">Click on the map to draw the area's corners, then finish.</p>
@@ -426,7 +501,7 @@ export const AroundPage = () => {
             </div>
           ) : (
             <p className="muted around-hint" data-testid="around-hint">
-              {tool === 'circle' ? 'Choose a centre: type an address or a town, or click on the map.' : 'Draw an area on the map.'}
+              {tool === 'circle' ? 'Choose a centre: type an address or a town, or click on the map.' : tool === 'corridor' ? 'Draw a route on the map.' : 'Draw an area on the map.'}
             </p>
           )}
           {items.length > 0 ? (
@@ -442,8 +517,8 @@ export const AroundPage = () => {
                   params={{ ...common, near: `${around.data.centre.lng},${around.data.centre.lat},${around.data.radiusMeters / 1000}` }}
                   partial={unticked.size > 0}
                 />
-              ) : tool === 'lasso' ? (
-                <p className="muted small">To export an area: tag its accounts, then export that tag from the accounts list.</p>
+              ) : withinBody ? (
+                <SelectionExportButtons body={withinBody} partial={unticked.size > 0} />
               ) : null}
               {message ? (
                 <div className="banner banner-success" data-testid="selection-message">
@@ -464,7 +539,7 @@ export const AroundPage = () => {
                         />
                       </th>
                       <th>{numberFormat.format(selected.length)} selected</th>
-                      <th className="num">{tool === 'lasso' ? 'From centre' : 'Distance'}</th>
+                      <th className="num">{tool === 'lasso' ? 'From centre' : tool === 'corridor' ? 'From the line' : 'Distance'}</th>
                     </tr>
                   </thead>
                   <tbody>
