@@ -158,4 +158,23 @@ describe('territories in Chromium', () => {
     await page.getByTestId('territory-notice').filter({ hasText: 'no longer published' }).waitFor();
     expect(await totalAs(repPage)).toBe(allAccounts);
   }, 240_000);
+
+  it('an admin sets a user’s manager (the team a published plan shows the manager) on the users page', async () => {
+    const page = await newPage();
+    await submitLogin(page, baseUrl(), 'admin@demo.geocrm.app', DEMO_PASSWORD);
+    await page.waitForURL(/\/accounts/);
+    await page.getByTestId('nav-users').click();
+    await page.getByTestId('users-page').waitFor();
+    const row = page.getByTestId('user-row').filter({ hasText: 'rep01@demo.geocrm.app' });
+    const select = row.getByTestId('user-manager');
+    // the demo seed makes the demo manager every field person's manager
+    expect(await select.locator('option:checked').textContent()).toBe('Marc Durand');
+    const patched = page.waitForResponse((r) => r.request().method() === 'PATCH' && r.url().includes('/users/'));
+    await select.selectOption({ label: 'Alice Admin' });
+    expect((await patched).status()).toBe(200);
+    await page.reload();
+    await page.getByTestId('users-page').waitFor();
+    await expect.poll(async () => page.getByTestId('user-row').filter({ hasText: 'rep01@demo.geocrm.app' }).getByTestId('user-manager').locator('option:checked').textContent()).toBe('Alice Admin');
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'users-manager.png') });
+  }, 60_000);
 });

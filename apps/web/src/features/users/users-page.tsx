@@ -58,7 +58,7 @@ const NewUserForm = ({ onDone }: { onDone: () => void }) => {
   );
 };
 
-const UserRow = ({ user, isSelf }: { user: UserDto; isSelf: boolean }) => {
+const UserRow = ({ user, isSelf, managers }: { user: UserDto; isSelf: boolean; managers: readonly UserDto[] }) => {
   const update = useUpdateUser();
   return (
     <tr data-testid="user-row" className={user.active ? '' : 'row-inactive'}>
@@ -74,6 +74,25 @@ const UserRow = ({ user, isSelf }: { user: UserDto; isSelf: boolean }) => {
               {ROLE_LABELS[role]}
             </option>
           ))}
+        </select>
+      </td>
+      <td>
+        {/* The team relation: once territories are published, a manager sees their team's accounts. */}
+        <select
+          value={user.managerId ?? ''}
+          disabled={update.isPending}
+          onChange={(e) => update.mutate({ id: user.id, body: { managerId: e.target.value === '' ? null : e.target.value } })}
+          aria-label={`Manager of ${user.name}`}
+          data-testid="user-manager"
+        >
+          <option value="">No manager</option>
+          {managers
+            .filter((m) => m.id !== user.id)
+            .map((m) => (
+              <option key={m.id} value={m.id}>
+                {m.name}
+              </option>
+            ))}
         </select>
       </td>
       <td>{user.active ? <span className="status-badge status-active">Active</span> : <span className="status-badge status-archived">Deactivated</span>}</td>
@@ -95,6 +114,7 @@ export const UsersPage = () => {
   usePageTitle('Users');
   const [creating, setCreating] = useState(false);
   const items = [...(users.data?.items ?? [])].sort((a, b) => Number(b.active) - Number(a.active) || a.name.localeCompare(b.name));
+  const managers = items.filter((u) => u.active && (u.role === 'manager' || u.role === 'admin'));
 
   return (
     <div className="page page-wide" data-testid="users-page">
@@ -120,13 +140,14 @@ export const UsersPage = () => {
               <th>Name</th>
               <th>Email</th>
               <th>Role</th>
+              <th>Manager</th>
               <th>Status</th>
               <th />
             </tr>
           </thead>
           <tbody>
             {items.map((user) => (
-              <UserRow key={user.id} user={user} isSelf={user.id === session.user.id} />
+              <UserRow key={user.id} user={user} isSelf={user.id === session.user.id} managers={managers} />
             ))}
           </tbody>
         </table>
