@@ -159,6 +159,32 @@ describe('re-geocoding in Chromium', () => {
     expect(features.map((f) => f.properties.name)).toEqual(along);
     await page.close();
   });
+
+  it('shows the progress of a large address file while it loads, then the result', async () => {
+    const header =
+      'id;id_fantoir;numero;rep;nom_voie;code_postal;code_insee;nom_commune;code_insee_ancienne_commune;nom_ancienne_commune;x;y;lon;lat;type_position;alias;nom_ld;libelle_acheminement;nom_afnor;source_position;source_nom_voie;certification_commune;cad_parcelles';
+    const lines = [header];
+    for (let i = 1; i <= 150_000; i++) {
+      const street = `Rue numéro ${Math.floor(i / 200)}`;
+      lines.push(
+        `59350_${String(Math.floor(i / 200)).padStart(4, '0')}_${String(i % 200).padStart(5, '0')};;${i % 200};;${street};59000;59350;Lille;;;0;0;${(3.0 + (i % 997) / 10_000).toFixed(6)};${(50.6 + (i % 991) / 10_000).toFixed(6)};entrée;;;LILLE;${street.toUpperCase()};commune;commune;1;`,
+      );
+    }
+    const page = await session.newPage({ height: 900 });
+    await submitLogin(page, session.baseUrl(), 'admin@demo.geocrm.app', DEMO_PASSWORD);
+    await page.waitForURL(/\/accounts/);
+    await page.goto(`${session.baseUrl()}/geocoding`);
+    await page.getByTestId('address-files').waitFor();
+    await page.getByTestId('address-file-input').setInputFiles({ name: 'adresses-59-e2e.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n')) });
+    await page.getByTestId('address-file-progress').waitFor({ timeout: 30_000 });
+    await page.waitForFunction(() => /[1-9][\d,]* addresses/.test(document.querySelector('[data-testid="address-file-progress-text"]')?.textContent ?? ''), undefined, { timeout: 60_000 });
+    await page.getByTestId('address-files').screenshot({ path: join(SCREENSHOT_DIR, 'address-file-progress.png') });
+    await page.getByTestId('address-file-result').waitFor({ timeout: 300_000 });
+    await expect(page.getByTestId('address-file-result').textContent()).resolves.toMatch(/150,000 addresses loaded from adresses-59-e2e\.csv/);
+    await expect(page.getByTestId('address-file-progress').count()).resolves.toBe(0);
+    await page.getByTestId('address-files').screenshot({ path: join(SCREENSHOT_DIR, 'address-file-loaded.png') });
+    await page.close();
+  });
 });
 
 /** The map has loaded its style, the result points and the search area, and is not moving. */
