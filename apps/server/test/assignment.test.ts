@@ -234,6 +234,16 @@ describe('automatic assignment of tasks', () => {
     expect(twice.statusCode).toBe(409);
   });
 
+  it('keeps tasks already assigned where they are: they take room in their day and are not assigned again', async () => {
+    const assigned = (await h.request(manager, { method: 'GET', url: '/api/v1/assignment/tasks?status=assigned' })).json<ServiceTaskList>().items;
+    expect(assigned.length).toBeGreaterThan(0);
+    const p = (await post(manager, '/assignment/tasks/auto/preview', { from: monday, days: 3, userIds: [techs['Alice Gas'], techs['Bob Plain']], timeLimitSeconds: 1 })).json<AutoAssignPreview>();
+    const kept = p.technicians.flatMap((t) => t.days.flatMap((d) => d.tasks.filter((x) => x.alreadyAssigned).map((x) => ({ taskId: x.taskId, userId: t.userId, date: d.date }))));
+    const expected = assigned.filter((t) => t.plannedDate !== null && t.plannedDate <= addDays(monday, 2)).map((t) => ({ taskId: t.id, userId: t.assignedUserId, date: t.plannedDate }));
+    expect(kept.sort((a, b) => a.taskId.localeCompare(b.taskId))).toEqual(expected.sort((a, b) => a.taskId.localeCompare(b.taskId)));
+    for (const a of p.assignments) expect(assigned.some((t) => t.id === a.taskId)).toBe(false);
+  });
+
   it('does a task late (and says so) when its account is closed every day up to its due date', async () => {
     const tueToFri = Object.fromEntries(['2', '3', '4', '5'].map((d) => [d, [{ from: '08:00', to: '18:00' }]]));
     const closedMondays = await createAccount('Closed Mondays', [4.84, 45.75], undefined, tueToFri);
@@ -241,7 +251,7 @@ describe('automatic assignment of tasks', () => {
     const id = res.json<ServiceTaskDto>().id;
     const p = (await post(manager, '/assignment/tasks/auto/preview', { from: monday, days: 3, taskIds: [id], userIds: [techs['Bob Plain'], techs['Alice Gas']], timeLimitSeconds: 1 })).json<AutoAssignPreview>();
     expect(p.stats).toMatchObject({ assigned: 1, late: 1 });
-    const planned = p.technicians.flatMap((t) => t.days.flatMap((d) => d.tasks.map((x) => ({ ...x, date: d.date }))));
+    const planned = p.technicians.flatMap((t) => t.days.flatMap((d) => d.tasks.filter((x) => !x.alreadyAssigned).map((x) => ({ ...x, date: d.date }))));
     expect(planned[0]).toMatchObject({ taskId: id, late: true, dueDate: monday });
     expect(planned[0]?.date).not.toBe(monday);
     await post(manager, `/assignment/tasks/${id}/cancel`, {});

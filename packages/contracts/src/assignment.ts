@@ -143,6 +143,8 @@ export const PlannedTask = Type.Object({
   priority: Type.Integer(),
   /** Planned after its due date (it was already overdue, or could not be fitted earlier). */
   late: Type.Boolean(),
+  /** Assigned before this preview (kept where it is; takes room in the day; not in `assignments`). */
+  alreadyAssigned: Type.Boolean(),
 });
 export type PlannedTask = Static<typeof PlannedTask>;
 

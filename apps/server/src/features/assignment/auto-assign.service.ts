@@ -105,7 +105,12 @@ export class AutoAssignService {
         absences: away,
       });
     }
-    const tasks: AssignTask[] = rows.map((r) => ({
+    // tasks already assigned to these people in the horizon keep their day and take room in it
+    const userIds = new Set(users.map((u) => u.id));
+    const booked = (await this.#repo.listTasks(actor.orgId, { statuses: ['assigned'] })).filter(
+      (r) => r.assignedUserId !== null && userIds.has(r.assignedUserId) && r.plannedDate !== null && r.plannedDate >= body.from && r.plannedDate <= to,
+    );
+    const tasks: AssignTask[] = [...rows, ...booked].map((r) => ({
       id: r.id,
       title: r.title,
       accountName: r.accountName,
@@ -116,6 +121,7 @@ export class AutoAssignService {
       priority: r.priority,
       openingHours: r.openingHours,
       territoryUserIds: territory.get(r.accountId) ?? [],
+      ...(r.status === 'assigned' && r.assignedUserId !== null && r.plannedDate !== null ? { fixed: { userId: r.assignedUserId, date: r.plannedDate } } : {}),
     }));
     const matrix = points.length ? toTravelMatrix(await this.#matrix.matrix(points)) : { durations: [], distances: [] };
     const result = await assignTasks(
@@ -133,7 +139,7 @@ export class AutoAssignService {
       { timeLimitMs: (body.timeLimitSeconds ?? 10) * 1000, ...(signal ? { signal } : {}) },
     );
 
-    const byTask = new Map(rows.map((r) => [r.id, r]));
+    const byTask = new Map([...rows, ...booked].map((r) => [r.id, r]));
     const plans: TechnicianPlan[] = result.technicians.map((t, i) => {
       const days = t.days.map((d) => ({
         date: d.date,
@@ -149,6 +155,7 @@ export class AutoAssignService {
           dueDate: s.task.dueDate,
           priority: s.task.priority,
           late: s.late,
+          alreadyAssigned: s.task.fixed !== undefined,
         })),
         km: r1(d.distanceMetres / 1000),
         drivingHours: r1(d.drivingSeconds / 3600),
@@ -173,7 +180,7 @@ export class AutoAssignService {
         note: t.note,
       };
     });
-    const assignments = plans.flatMap((p) => p.days.flatMap((d) => d.tasks.map((t) => ({ taskId: t.taskId, userId: p.userId, date: d.date, startAt: t.startAt }))));
+    const assignments = plans.flatMap((p) => p.days.flatMap((d) => d.tasks.filter((t) => !t.alreadyAssigned).map((t) => ({ taskId: t.taskId, userId: p.userId, date: d.date, startAt: t.startAt }))));
     const unassigned = result.unassigned.map((u) => ({
       taskId: u.task.id,
       title: u.task.title,

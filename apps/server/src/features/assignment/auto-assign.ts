@@ -2,7 +2,7 @@ import type { OpeningHours } from '@geocrm/domain';
 import type { TravelMatrix } from '@geocrm/geo';
 import type { Job, Problem, Shift, Solution, SolveOptions, UnassignedReason, Vehicle } from '@geocrm/optimizer';
 import { DRIVING_HOUR_CENTS } from '../tours/planner.ts';
-import { instantOf, isoWeekday, minutesOf, startSpans } from '../tours/time.ts';
+import { addDays, instantOf, isoWeekday, minutesOf, startSpans } from '../tours/time.ts';
 
 /**
  * Automatic assignment of service tasks (F-TOUR-7) as ONE multi-vehicle problem: a vehicle per
@@ -48,6 +48,8 @@ export interface AssignTask {
   readonly openingHours: OpeningHours;
   /** Technicians responsible for the account (territory); only used with `respectTerritory`. */
   readonly territoryUserIds: readonly string[];
+  /** Already assigned (earlier apply or by hand): kept with this person on this day, takes room in it. */
+  readonly fixed?: { readonly userId: string; readonly date: string };
 }
 
 export interface AssignInput {
@@ -207,6 +209,17 @@ const build = (input: AssignInput, opts: BuildOptions, work: ReadonlyMap<string,
       refused.push({ task, reason: 'no_location', message: `${task.accountName} has no location: place it on the map first` });
       continue;
     }
+    const delivery = opts.capMinutes === null ? {} : { delivery: [Math.min(opts.capMinutes, work.get(task.id) ?? 0)] };
+    if (task.fixed) {
+      const { userId, date } = task.fixed;
+      // a person now away that day keeps the task in the database; the plan does not count it
+      if (!vmeta.some((m) => m.tech.userId === userId && m.dates.includes(date))) continue;
+      const open = rel(instantOf(date, 0, timeZone));
+      const close = rel(instantOf(addDays(date, 1), 0, timeZone)) - task.serviceSeconds;
+      jobs.push({ id: task.id, location: task.loc, service: task.serviceSeconds, priority: 100, pinnedVehicle: userId, timeWindows: [[open, Math.max(open, close)]], ...delivery });
+      byId.set(task.id, task);
+      continue;
+    }
     const dueLimit = task.dueDate !== null && task.dueDate >= first && !opts.relaxDue.has(task.id) ? task.dueDate : null;
     const spansUpTo = (windowTo: string | null) => {
       const timing = { appointmentAt: null, windowFrom: null, windowTo, timeFrom: null, timeTo: null, openingHours: task.openingHours, serviceSeconds: task.serviceSeconds };
@@ -228,7 +241,7 @@ const build = (input: AssignInput, opts: BuildOptions, work: ReadonlyMap<string,
       skills: [...task.skills, ...territory],
       priority: Math.max(0, Math.min(100, task.priority)),
       timeWindows: windows,
-      ...(opts.capMinutes === null ? {} : { delivery: [Math.min(opts.capMinutes, work.get(task.id) ?? 0)] }),
+      ...delivery,
     });
     byId.set(task.id, task);
   }
@@ -265,7 +278,7 @@ const read = (built: Built, solution: Solution, input: AssignInput): { techs: Pl
       const task = built.tasks.get(String(s.id));
       if (!task) continue;
       const start = base + s.arrival + s.waitingTime + s.setup;
-      stops.push({ task, date, start, end: start + s.service, late: task.dueDate !== null && date > task.dueDate });
+      stops.push({ task, date, start, end: start + s.service, late: !task.fixed && task.dueDate !== null && date > task.dueDate });
     }
     const first = route.steps[0];
     const last = route.steps[route.steps.length - 1];
@@ -301,7 +314,7 @@ const read = (built: Built, solution: Solution, input: AssignInput): { techs: Pl
   const unassigned = [...built.refused];
   for (const u of solution.unassigned) {
     const task = built.tasks.get(String(u.id));
-    if (task) unassigned.push({ task, reason: u.reason, message: REASONS[u.reason] });
+    if (task && !task.fixed) unassigned.push({ task, reason: u.reason, message: REASONS[u.reason] });
   }
   return { techs, unassigned };
 };
