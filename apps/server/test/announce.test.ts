@@ -216,6 +216,22 @@ describe('presence notice', () => {
   });
 });
 
+describe('presence notice sent twice at the same moment', () => {
+  it('tells a newcomer once', async () => {
+    const res = await h.request(f.manager, {
+      method: 'POST',
+      url: '/api/v1/accounts',
+      payload: { kind: 'client', name: 'Newcomer Vénissieux', email: 'new@example.com', address: { line1: '', line2: '', postcode: '69200', city: 'Vénissieux', country: 'FR' }, location: { lng: 4.886, lat: 45.697 } },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const before = smtp.received.length;
+    const [a, b] = await Promise.all([0, 1].map(() => h.request(f.rep, { method: 'POST', url: day('/presence-notices'), payload: { widthKm: 15 } })));
+    const sent = [...(a?.json<PresenceResultDto>().sent ?? []), ...(b?.json<PresenceResultDto>().sent ?? [])].map((s) => s.accountName);
+    expect(sent).toEqual(['Newcomer Vénissieux']);
+    expect(smtp.received.length - before).toBe(1);
+  });
+});
+
 describe('emergency: maintenance along the way', () => {
   it('proposes the equipment due within N days in the corridor, ranked by detour', async () => {
     const add = async (account: string, name: string, nextMaintenanceOn: string | null) => {

@@ -49,6 +49,8 @@ export class AnnounceService {
   readonly #repo: AnnounceRepository;
   readonly #mailer: Mailer;
   readonly #sms: SmsSender;
+  /** Sends for one tour day and kind run one after the other in this process (two clicks do not send twice). */
+  readonly #queues = new Map<string, Promise<unknown>>();
 
   constructor(deps: AnnounceServiceDeps) {
     this.#repo = deps.announce;
@@ -82,6 +84,11 @@ export class AnnounceService {
    * appointment time. Sending twice sends nothing new unless `resend`; every message sent is logged.
    */
   async sendAppointments(actor: Actor, tourId: string, date: string, body: SendAppointmentsBody): Promise<SendResultDto> {
+    if (body.dryRun) return this.#sendAppointments(actor, tourId, date, body);
+    return this.#serial(`${actor.orgId}/${tourId}/${date}/appointment`, () => this.#sendAppointments(actor, tourId, date, body));
+  }
+
+  async #sendAppointments(actor: Actor, tourId: string, date: string, body: SendAppointmentsBody): Promise<SendResultDto> {
     const t = await this.#day(actor, tourId, date);
     const already = body.resend ? new Set<string>() : await this.#repo.sentAccounts(actor.orgId, tourId, date, 'appointment');
     const sent: SendResultDto['sent'] = [];
@@ -145,6 +152,10 @@ export class AnnounceService {
 
   /** Tells the accounts near the day's route that someone will be nearby: each account at most once per tour day, opt-outs respected. */
   async presenceSend(actor: Actor, tourId: string, date: string, body: PresenceBody): Promise<PresenceResultDto> {
+    return this.#serial(`${actor.orgId}/${tourId}/${date}/presence`, () => this.#presenceSend(actor, tourId, date, body));
+  }
+
+  async #presenceSend(actor: Actor, tourId: string, date: string, body: PresenceBody): Promise<PresenceResultDto> {
     const { t, plan } = await this.#presencePlan(actor, tourId, date, body);
     const sent: SendResultDto['sent'] = [];
     const skipped = [...plan.skipped];
@@ -228,6 +239,18 @@ export class AnnounceService {
   async setOptOut(actor: Actor, accountId: string, optOut: boolean): Promise<{ accountId: string; optOut: boolean }> {
     if (!(await this.#repo.setAccountOptOut(actor.orgId, accountId, optOut))) throw new AppError('NOT_FOUND', 'Account not found');
     return { accountId, optOut };
+  }
+
+  async #serial<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.#queues.get(key) ?? Promise.resolve();
+    const run = previous.then(work, work);
+    const settled = run.catch(() => undefined);
+    this.#queues.set(key, settled);
+    try {
+      return await run;
+    } finally {
+      if (this.#queues.get(key) === settled) this.#queues.delete(key);
+    }
   }
 
   #presenceValues(t: AnnounceTourDayRecord, date: string, account: string, note: string | undefined): Record<string, string> {
