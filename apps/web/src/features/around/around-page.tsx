@@ -285,9 +285,15 @@ export const AroundPage = () => {
       ...(tool === 'circle' && centreOfSearch ? [{ type: 'Feature' as const, properties: {}, geometry: { type: 'Point' as const, coordinates: centreOfSearch } }] : []),
     ];
     void map.getSource<GeoJSONSource>(AREA_SOURCE)?.setData({ type: 'FeatureCollection', features });
+    if (corridor) {
+      // the band is the corridor to scale: its width in pixels doubles with each zoom level
+      const lat = corridor.reduce((sum, p) => sum + p[1], 0) / corridor.length;
+      const atZoom0 = (2 * widthKm * 1000) / (156_543.03 * Math.cos((lat * Math.PI) / 180));
+      map.setPaintProperty('search-corridor-band', 'line-width', ['interpolate', ['exponential', 2], ['zoom'], 0, atZoom0, 22, atZoom0 * 2 ** 22]);
+    }
     const bounds = areaRing ? boundsOfPositions(areaRing) : corridor ? boundsOfPositions(corridor) : null;
     if (bounds) map.fitBounds(bounds, { padding: 40, maxZoom: 14, duration: 300 });
-  }, [map, areaRing, line, tool, centreOfSearch?.[0], centreOfSearch?.[1]]);
+  }, [map, areaRing, line, widthKm, tool, centreOfSearch?.[0], centreOfSearch?.[1]]);
 
   useEffect(() => {
     if (!map) return;
