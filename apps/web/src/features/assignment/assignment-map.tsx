@@ -26,6 +26,8 @@ const addLayers = (map: MapLibreMap): void => {
     layout: { 'line-join': 'round', 'line-cap': 'round' },
     paint: { 'line-color': ['get', 'colour'], 'line-width': 2.5, 'line-opacity': ['case', ['get', 'dim'], 0.12, 0.9] },
   });
+  // homes under the points: a task or an account next to a home stays visible
+  map.addLayer({ id: 'assign-home', type: 'circle', source: HOMES, paint: { 'circle-radius': 7.5, 'circle-color': '#ffffff', 'circle-stroke-color': ['get', 'colour'], 'circle-stroke-width': 3.5 } });
   map.addLayer({
     id: ASSIGN_POINT_LAYER,
     type: 'circle',
@@ -38,7 +40,6 @@ const addLayers = (map: MapLibreMap): void => {
       'circle-opacity': ['case', ['get', 'dim'], 0.15, 1],
     },
   });
-  map.addLayer({ id: 'assign-home', type: 'circle', source: HOMES, paint: { 'circle-radius': 7.5, 'circle-color': '#ffffff', 'circle-stroke-color': ['get', 'colour'], 'circle-stroke-width': 3.5 } });
 };
 
 interface Layers {
