@@ -230,6 +230,28 @@ describe('presence notice sent twice at the same moment', () => {
     expect(sent).toEqual(['Newcomer Vénissieux']);
     expect(smtp.received.length - before).toBe(1);
   });
+
+  it("respects a contact's opt-out when that contact is the address", async () => {
+    const res = await h.request(f.manager, {
+      method: 'POST',
+      url: '/api/v1/accounts',
+      payload: {
+        kind: 'client',
+        name: 'Quiet Bron',
+        address: { line1: '', line2: '', postcode: '69500', city: 'Bron', country: 'FR' },
+        location: { lng: 4.909, lat: 45.735 },
+        contacts: [{ lastName: 'Silence', email: 'quiet@example.com', isPrimary: true }],
+      },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const account = res.json<{ id: string; contacts: { id: string }[] }>();
+    const url = `/api/v1/announce/opt-outs/${account.id}/contacts/${account.contacts[0]?.id ?? ''}`;
+    expect((await h.request(f.rep, { method: 'PUT', url, payload: { optOut: true } })).statusCode).toBe(200);
+    expect((await h.request(f.rep, { method: 'PUT', url: `/api/v1/announce/opt-outs/${f.accounts['Bakery Part-Dieu'] ?? ''}/contacts/${account.contacts[0]?.id ?? ''}`, payload: { optOut: true } })).statusCode).toBe(404);
+    const p = (await h.request(f.rep, { method: 'POST', url: day('/presence-notices/preview'), payload: { widthKm: 15 } })).json<PresencePreviewDto>();
+    expect(p.recipients.map((r) => r.accountName)).not.toContain('Quiet Bron');
+    expect(p.skipped).toEqual(expect.arrayContaining([expect.objectContaining({ accountName: 'Quiet Bron', reason: 'opted_out' })]));
+  });
 });
 
 describe('emergency: maintenance along the way', () => {

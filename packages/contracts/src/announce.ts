@@ -170,3 +170,7 @@ export const FileBody = Type.Unsafe<Uint8Array | string>({ type: 'string', forma
 /** The language of the messages to customers and of the tour sheet. */
 export const AnnounceSettingsBody = Type.Object({ locale: Type.Union([Type.Literal('fr'), Type.Literal('en')]) }, strict);
 export type AnnounceSettingsBody = Static<typeof AnnounceSettingsBody>;
+export const ContactOptOutParams = Type.Object({ id: Uuid, contactId: Uuid }, strict);
+export type ContactOptOutParams = Static<typeof ContactOptOutParams>;
+export const ContactOptOutDto = Type.Object({ accountId: Uuid, contactId: Uuid, optOut: Type.Boolean() });
+export type ContactOptOutDto = Static<typeof ContactOptOutDto>;

@@ -375,6 +375,12 @@ export class AnnounceRepository {
     return Number(r.numAffectedRows ?? 0) > 0;
   }
 
+  /** Opt one contact in or out of notices; false when the contact is not that account's (or not the organisation's). */
+  async setContactOptOut(orgId: string, accountId: string, contactId: string, optOut: boolean): Promise<boolean> {
+    const r = await sql`update contacts set notices_opt_out = ${optOut} where org_id = ${orgId} and account_id = ${accountId} and id = ${contactId}`.execute(this.#db);
+    return Number(r.numAffectedRows ?? 0) > 0;
+  }
+
   async setOrgLocale(orgId: string, locale: 'fr' | 'en'): Promise<void> {
     await sql`update orgs set locale = ${locale} where id = ${orgId}`.execute(this.#db);
   }

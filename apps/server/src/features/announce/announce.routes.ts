@@ -1,6 +1,8 @@
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import {
   AnnounceSettingsBody,
+  ContactOptOutDto,
+  ContactOptOutParams,
   CreateEquipmentBody,
   DirectionsDto,
   EmergencyBody,
@@ -105,6 +107,11 @@ export const announceRoutes: FastifyPluginCallbackTypebox<{ announce: AnnounceSe
     '/opt-outs/:id',
     { schema: { tags, summary: 'An account opts out of (or back into) presence notices', params: IdParams, body: NoticesOptOutBody, response: { 200: NoticesOptOutDto, ...errors } } },
     async (request) => announce.setOptOut(actorOf(request), request.params.id, request.body.optOut),
+  );
+  app.put(
+    '/opt-outs/:id/contacts/:contactId',
+    { schema: { tags, summary: "One of the account's contacts opts out of (or back into) presence notices", params: ContactOptOutParams, body: NoticesOptOutBody, response: { 200: ContactOptOutDto, ...errors } } },
+    async (request) => announce.setContactOptOut(actorOf(request), request.params.id, request.params.contactId, request.body.optOut),
   );
   done();
 };

@@ -253,6 +253,11 @@ export class AnnounceService {
     }
   }
 
+  async setContactOptOut(actor: Actor, accountId: string, contactId: string, optOut: boolean): Promise<{ accountId: string; contactId: string; optOut: boolean }> {
+    if (!(await this.#repo.setContactOptOut(actor.orgId, accountId, contactId, optOut))) throw new AppError('NOT_FOUND', 'Contact not found');
+    return { accountId, contactId, optOut };
+  }
+
   #presenceValues(t: AnnounceTourDayRecord, date: string, account: string, note: string | undefined): Record<string, string> {
     return { org: t.orgName, rep: t.userName, account, date: longDate(date, t.locale), note: note ? `\n${note}\n` : '' };
   }
