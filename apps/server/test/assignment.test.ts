@@ -329,20 +329,22 @@ describe('owners for a batch of accounts', () => {
     expect(rita.rows[0]?.n).toBe(0);
   });
 
-  it('by territory: the rep of the published territory (département from the postcode)', async () => {
+  it('by territory: the rep of the published territory the account lies in', async () => {
     const orgId = h.users.a.manager.orgId;
+    // a published plan whose one territory (Rita's) holds the fresh accounts (publishing sets accounts.territory_id)
     const plan = await sql<{ id: string }>`
       insert into territory_plans (org_id, name, level, k, measure, tolerance, published_at)
       values (${orgId}, 'Published', 'departement', 1, '"accounts"'::jsonb, 0.05, now()) returning id`.execute(h.handle.db);
     const planId = plan.rows[0]?.id ?? '';
-    await sql`insert into territories (org_id, plan_id, territory_index, name, colour, rep_user_id) values (${orgId}, ${planId}, 0, 'Rhône', '#336699', ${reps['Rita Lyon']})`.execute(h.handle.db);
-    await sql`insert into territory_plan_areas (org_id, plan_id, area_code, territory_index) values (${orgId}, ${planId}, '69', 0)`.execute(h.handle.db);
+    const territory = await sql<{ id: string }>`
+      insert into territories (org_id, plan_id, territory_index, name, colour, rep_user_id) values (${orgId}, ${planId}, 0, 'Rhône', '#336699', ${reps['Rita Lyon']}) returning id`.execute(h.handle.db);
+    const placed = fresh.filter((id) => id !== accounts['Nowhere']);
+    await sql`update accounts set territory_id = ${territory.rows[0]?.id ?? ''} where id = any(${placed}::uuid[])`.execute(h.handle.db);
     const res = await post(manager, '/assignment/accounts/preview', { source: { kind: 'ids', ids: fresh }, method: 'territory', reassignOwned: true });
     expect(res.statusCode, res.body).toBe(200);
     const p = res.json<AccountOwnersPreview>();
     expect(p.territorySource).toBe('published');
-    // every test account has a 69xxx postcode; 'Nowhere' has none
-    expect(p.assignments).toHaveLength(fresh.length - 1);
+    expect(p.assignments).toHaveLength(placed.length);
     expect(new Set(p.assignments.map((a) => a.userId))).toEqual(new Set([reps['Rita Lyon']]));
     expect(p.unassigned).toEqual([expect.objectContaining({ accountName: 'Nowhere', reason: 'no_territory' })]);
   });

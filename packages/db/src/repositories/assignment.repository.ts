@@ -311,40 +311,13 @@ export class AssignmentRepository {
     return counts;
   }
 
-  /**
-   * The reps responsible for each account's place. Territory publishing (issue 6) is not in the
-   * database yet, so this answers the fallback: the account's current owner.
-   */
+  /** The account's current owner: who stands for its territory while no territory plan is published. */
   async territoryRepsOf(orgId: string, accountIds: readonly string[]): Promise<Map<string, string[]>> {
     const out = new Map<string, string[]>();
     if (!accountIds.length) return out;
     const r = await sql<{ id: string; owner_id: string | null }>`
       select id, owner_id from accounts where org_id = ${orgId} and id = any(${uuidArray(accountIds)})`.execute(this.#db);
     for (const x of r.rows) out.set(x.id, x.owner_id === null ? [] : [x.owner_id]);
-    return out;
-  }
-
-  /**
-   * The rep of the published territory each account lies in (the latest published plan at département
-   * level; the département from the postcode). Null when no plan is published.
-   */
-  async publishedTerritoryRepsOf(orgId: string, accountIds: readonly string[]): Promise<Map<string, string | null> | null> {
-    const plan = await sql<{ id: string }>`
-      select id from territory_plans where org_id = ${orgId} and published_at is not null and level = 'departement' order by published_at desc limit 1`.execute(this.#db);
-    const planId = plan.rows[0]?.id;
-    if (planId === undefined) return null;
-    const out = new Map<string, string | null>(accountIds.map((id) => [id, null]));
-    if (!accountIds.length) return out;
-    const r = await sql<{ id: string; rep_user_id: string | null }>`
-      select a.id, t.rep_user_id
-      from accounts a
-      join territory_plan_areas pa on pa.org_id = a.org_id and pa.plan_id = ${planId} and pa.area_code = (case
-        when a.postcode ~ '^20[0-9]{3}$' then (case when a.postcode < '20200' then '2A' else '2B' end)
-        when a.postcode ~ '^97[0-9]{3}$' then substr(a.postcode, 1, 3)
-        else substr(a.postcode, 1, 2) end)
-      join territories t on t.org_id = a.org_id and t.plan_id = pa.plan_id and t.territory_index = pa.territory_index
-      where a.org_id = ${orgId} and a.id = any(${uuidArray(accountIds)})`.execute(this.#db);
-    for (const x of r.rows) out.set(x.id, x.rep_user_id);
     return out;
   }
 

@@ -15,7 +15,7 @@ export interface AssignmentFeature {
 export const createAssignmentFeature = (deps: { repos: Repositories; transaction: Transactor; matrix?: MatrixProvider; solve?: Solver; now?: () => Date }): AssignmentFeature => {
   const tasks = new TasksService({ assignment: deps.repos.assignment, tours: deps.repos.tours, orgs: deps.repos.orgs, ...(deps.now ? { now: deps.now } : {}) });
   const opts = { ...(deps.matrix ? { matrix: deps.matrix } : {}) };
-  const auto = new AutoAssignService({ assignment: deps.repos.assignment, tours: deps.repos.tours, tasks, transaction: deps.transaction, ...opts, ...(deps.solve ? { solve: deps.solve } : {}) });
-  const owners = new OwnersService({ assignment: deps.repos.assignment, transaction: deps.transaction, ...opts });
+  const auto = new AutoAssignService({ assignment: deps.repos.assignment, tours: deps.repos.tours, territories: deps.repos.territories, tasks, transaction: deps.transaction, ...opts, ...(deps.solve ? { solve: deps.solve } : {}) });
+  const owners = new OwnersService({ assignment: deps.repos.assignment, territories: deps.repos.territories, transaction: deps.transaction, ...opts });
   return { tasks, auto, owners };
 };

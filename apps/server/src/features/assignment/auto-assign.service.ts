@@ -1,7 +1,7 @@
 import { AppError, lngLat, type LngLat } from '@geocrm/domain';
 import { createEstimatedMatrixProvider, toTravelMatrix, type MatrixProvider } from '@geocrm/geo';
 import { solveInWorker } from '@geocrm/optimizer';
-import type { AssignmentRepository, ToursRepository, Transactor } from '@geocrm/db';
+import type { AssignmentRepository, TerritoriesRepository, ToursRepository, Transactor } from '@geocrm/db';
 import type { AppliedCount, ApplyTaskAssignmentsBody, AutoAssignBody, AutoAssignPreview, TechnicianPlan } from '@geocrm/contracts';
 import type { Actor } from '../auth/auth.service.ts';
 import { addDays, isoWeekday } from '../tours/time.ts';
@@ -11,6 +11,7 @@ import { assertDispatcher, colourOf, TECHNICIAN_ROLES, type TasksService } from 
 export interface AutoAssignDeps {
   readonly assignment: AssignmentRepository;
   readonly tours: ToursRepository;
+  readonly territories: TerritoriesRepository;
   readonly tasks: TasksService;
   readonly transaction: Transactor;
   readonly matrix?: MatrixProvider;
@@ -25,6 +26,7 @@ const r1 = (x: number): number => Math.round(x * 10) / 10;
 export class AutoAssignService {
   readonly #repo: AssignmentRepository;
   readonly #tours: ToursRepository;
+  readonly #territories: TerritoriesRepository;
   readonly #tasks: TasksService;
   readonly #transaction: Transactor;
   readonly #matrix: MatrixProvider;
@@ -33,17 +35,18 @@ export class AutoAssignService {
   constructor(deps: AutoAssignDeps) {
     this.#repo = deps.assignment;
     this.#tours = deps.tours;
+    this.#territories = deps.territories;
     this.#tasks = deps.tasks;
     this.#transaction = deps.transaction;
     this.#matrix = deps.matrix ?? createEstimatedMatrixProvider();
     this.#solve = deps.solve ?? solveInWorker;
   }
 
-  /** The published territory's rep of each account; without a published plan, the account's owner stands for it. */
+  /** The rep of each account's published territory; without a published plan, the account's owner stands for it. */
   async #territoryOf(orgId: string, accountIds: readonly string[]): Promise<Map<string, string[]>> {
-    const published = await this.#repo.publishedTerritoryRepsOf(orgId, accountIds);
-    if (!published) return this.#repo.territoryRepsOf(orgId, accountIds);
-    return new Map([...published].map(([id, rep]) => [id, rep === null ? [] : [rep]]));
+    if ((await this.#territories.publishedPlanId(orgId)) === undefined) return this.#repo.territoryRepsOf(orgId, accountIds);
+    const published = await this.#territories.territoryOfAccounts(orgId, accountIds);
+    return new Map(accountIds.map((id) => [id, published.get(id)?.repUserId ? [published.get(id)?.repUserId ?? ''] : []]));
   }
 
   async preview(actor: Actor, body: AutoAssignBody, signal?: AbortSignal): Promise<AutoAssignPreview> {

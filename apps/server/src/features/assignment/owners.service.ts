@@ -1,12 +1,13 @@
 import { AppError, lngLat } from '@geocrm/domain';
 import { createEstimatedMatrixProvider, type MatrixProvider } from '@geocrm/geo';
-import type { AccountSource, AssignableAccountRecord, AssignmentRepository, Transactor } from '@geocrm/db';
+import type { AccountSource, AssignableAccountRecord, AssignmentRepository, TerritoriesRepository, Transactor } from '@geocrm/db';
 import type { AccountOwnersBody, AccountOwnersPreview, AppliedCount, ApplyAccountOwnersBody } from '@geocrm/contracts';
 import type { Actor } from '../auth/auth.service.ts';
 import { assertDispatcher, colourOf } from './tasks.service.ts';
 
 export interface OwnersServiceDeps {
   readonly assignment: AssignmentRepository;
+  readonly territories: TerritoriesRepository;
   readonly transaction: Transactor;
   readonly matrix?: MatrixProvider;
 }
@@ -59,11 +60,13 @@ export const nearestWithCapacity = (
 /** Owners for a batch of accounts: preview, then apply (all or nothing). */
 export class OwnersService {
   readonly #repo: AssignmentRepository;
+  readonly #territories: TerritoriesRepository;
   readonly #transaction: Transactor;
   readonly #matrix: MatrixProvider;
 
   constructor(deps: OwnersServiceDeps) {
     this.#repo = deps.assignment;
+    this.#territories = deps.territories;
     this.#transaction = deps.transaction;
     this.#matrix = deps.matrix ?? createEstimatedMatrixProvider();
   }
@@ -98,14 +101,17 @@ export class OwnersService {
     let territorySource: AccountOwnersPreview['territorySource'] = null;
 
     if (body.method === 'territory') {
-      const published = await this.#repo.publishedTerritoryRepsOf(actor.orgId, accounts.map((a) => a.id));
+      const isPublished = (await this.#territories.publishedPlanId(actor.orgId)) !== undefined;
+      const published = isPublished ? await this.#territories.territoryOfAccounts(actor.orgId, accounts.map((a) => a.id)) : null;
       territorySource = published ? 'published' : 'owner';
       const byOwner = published ? null : await this.#repo.nearestOwnerOf(actor.orgId, accounts.map((a) => a.id), reps.map((r) => r.id));
       for (const a of accounts) {
-        const rep = published ? published.get(a.id) : byOwner?.get(a.id);
+        const rep = published ? published.get(a.id)?.repUserId : byOwner?.get(a.id);
         if (rep === undefined || rep === null) {
           const why = published
-            ? 'The account lies in no territory of the published plan, or that territory has no rep'
+            ? published.has(a.id)
+              ? `Its territory (${published.get(a.id)?.name ?? ''}) has no rep`
+              : 'The account lies in no territory of the published plan (or has no location)'
             : a.location === null
               ? 'No location: place it on the map first'
               : 'No account nearby has an owner among the chosen reps (no territory is published: the owner of the nearest account stands for it)';
