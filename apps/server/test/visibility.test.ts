@@ -343,5 +343,19 @@ describe('publishing options and withdrawal', () => {
     // back to the rule without territories
     expect((await listNames('r1')).length).toBe(6);
     expect((await req('admin', 'DELETE', `/territories/plans/${second}/publish`)).statusCode).toBe(409);
+    // coverage of a saved plan that is not published: territories by point in polygon
+    const preview = await req('admin', 'GET', `/territories/coverage?days=30&planId=${second}`);
+    expect(preview.statusCode, preview.body).toBe(200);
+    const cov = preview.json<TerritoryCoverageDto>();
+    expect(cov.plan).toMatchObject({ id: second, publishedAt: null });
+    expect(cov.notVisited.byTerritory).toEqual([
+      { territory: -1, count: 1 },
+      { territory: 0, count: 2 },
+      { territory: 1, count: 3 },
+    ]);
+    // no published plan and none asked: every area is without a territory
+    const none = await req('admin', 'GET', '/territories/coverage?days=30');
+    expect(none.json<TerritoryCoverageDto>().plan).toBeNull();
+    expect(none.json<TerritoryCoverageDto>().areasWithoutTerritory).toHaveLength(96);
   });
 });

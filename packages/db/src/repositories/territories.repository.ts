@@ -442,8 +442,9 @@ export class TerritoriesRepository {
 
   /**
    * Accounts not visited for `days` days (never visited included) within `scope`, oldest visit
-   * first, each with the territory of `planId` it lies in (point in polygon on the stored shapes);
-   * `total` and `byTerritory` count all of them, `items` the first `limit`.
+   * first, each with the territory of `planId` it lies in (for the published plan, the stored
+   * `territory_id`; for another plan, point in polygon on the stored shapes); `total` and
+   * `byTerritory` count all of them, `items` the first `limit`.
    */
   async notVisited(
     orgId: string,
@@ -452,8 +453,11 @@ export class TerritoriesRepository {
     days: number,
     scope: AccountScopeFilter | null,
     limit: number,
+    published = false,
   ): Promise<{ items: NotVisitedAccount[]; total: number; byTerritory: Map<number, number> }> {
-    const territoryOf = planId
+    const territoryOf = planId && published
+      ? sql`(select t.territory_index from territories t where t.org_id = ${orgId} and t.id = a.territory_id and t.plan_id = ${planId})`
+      : planId
       ? sql`(select pa.territory_index from territory_area_shapes s
           join territory_plan_areas pa on pa.org_id = ${orgId} and pa.plan_id = ${planId} and pa.area_code = s.code
           where s.level = ${level} and a.location is not null and s.geom && a.location::geometry and ST_Intersects(s.geom, a.location::geometry)

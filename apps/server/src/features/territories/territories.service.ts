@@ -450,7 +450,7 @@ export class TerritoriesService {
       else if (territory.repUserId === null) areasWithoutRep.push({ ...area, territory: t, territoryName: territory.name });
     });
     const { read } = await this.#deps.scopes.of(actor);
-    const notVisited = await this.#deps.territories.notVisited(actor.orgId, plan?.id ?? null, level, days, read, query.limit ?? 2000);
+    const notVisited = await this.#deps.territories.notVisited(actor.orgId, plan?.id ?? null, level, days, read, query.limit ?? 2000, Boolean(plan?.publishedAt));
     return {
       plan: plan ? { id: plan.id, name: plan.name, publishedAt: plan.publishedAt?.toISOString() ?? null } : null,
       days,
