@@ -21,6 +21,9 @@ export const createRateLimiter = (ratePerSecond: number, now: () => number = () 
       const at = Math.max(t, nextSlot);
       nextSlot = at + interval;
       if (at > t) await delay(at - t, undefined, signal ? { signal } : {});
+      // a timer that fired late (busy event loop) must not bring the next request closer than the interval
+      const fired = now();
+      if (fired + interval > nextSlot) nextSlot = fired + interval;
     },
     pause(ms) {
       nextSlot = Math.max(nextSlot, now() + ms);

@@ -299,6 +299,20 @@ describe('HTTP plumbing', () => {
     expect(elapsed).toBeGreaterThanOrEqual(((n - 1) / rate) * 1000 - 2);
   });
 
+  it('a timer that fires late does not bring the next request closer than the interval', async () => {
+    const limiter = createRateLimiter(20); // 50 ms apart
+    await limiter.acquire();
+    const second = limiter.acquire();
+    const busyUntil = performance.now() + 120; // a busy event loop: the second's timer fires ~70 ms late
+    while (performance.now() < busyUntil) {
+      // spin
+    }
+    await second;
+    const secondAt = performance.now();
+    await limiter.acquire();
+    expect(performance.now() - secondAt).toBeGreaterThanOrEqual(45);
+  });
+
   it('a limiter pause holds back the next caller', async () => {
     // A frozen clock: the wait is exactly the pause.
     const limiter = createRateLimiter(0, () => 0);
