@@ -100,7 +100,7 @@ export const buildApp = async ({ handle, config, logger = true }: AppDeps): Prom
     dataDir: config.dataDir,
     scopes,
   });
-  const tours = createToursFeature({ repos, transaction, ...(config.matrix ? { matrix: createMatrixProvider(config.matrix) } : {}) });
+  const tours = createToursFeature({ repos, transaction, scopes, ...(config.matrix ? { matrix: createMatrixProvider(config.matrix) } : {}) });
   // team plans are jobs: one left running by a stopped server is marked interrupted; ours stop at shutdown
   app.addHook('onReady', async () => {
     await tours.team.recover();

@@ -177,6 +177,20 @@ describe('after publishing: every account route follows the territories', () => 
     expect(lyon.json<AccountDetailDto>().notes).toBe('managed');
   });
 
+  it('a rep plans visits only for the accounts they see', async () => {
+    const type = await req('m', 'POST', '/visit-types', { name: 'Visibility check', durationMinutes: 30 });
+    expect(type.statusCode, type.body).toBe(201);
+    const visitTypeId = type.json<{ id: string }>().id;
+    const from = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+    const to = new Date(Date.now() + 9 * 86_400_000).toISOString().slice(0, 10);
+    const visit = (who: string, key: string) => req(who, 'POST', '/visits', { accountId: ids[key], visitTypeId, window: { from, to } });
+    expect((await visit('r1', 'lyon')).statusCode).toBe(404);
+    const inScope = await visit('r1', 'paris');
+    expect(inScope.statusCode, inScope.body).toBe(201);
+    expect((await visit('m', 'villeurbanne')).statusCode).toBe(404);
+    expect((await visit('admin', 'villeurbanne')).statusCode).toBe(201);
+  });
+
   it('a rep cannot create an account, nor move one, out of their sight', async () => {
     const outside = await req('r1', 'POST', '/accounts', { kind: 'prospect', name: 'Outside', location: MARSEILLE, ownerId: null });
     expect(outside.statusCode).toBe(403);

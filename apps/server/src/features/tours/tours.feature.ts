@@ -1,13 +1,15 @@
 import type { Repositories, Transactor } from '@geocrm/db';
 import { TeamPlanningService, type TeamPlanningDeps } from './team-planning.service.ts';
 import { ToursService, type ToursServiceDeps } from './tours.service.ts';
-import { VisitsService } from './visits.service.ts';
+import { VisitsService, type VisitsServiceDeps } from './visits.service.ts';
 
 /** Wires the tours feature (kept here so that app.ts needs only a few lines). */
 export const createToursFeature = (
-  deps: { repos: Repositories; transaction: Transactor } & Partial<Pick<ToursServiceDeps, 'solve' | 'timeLimitMs' | 'matrix'>> & { team?: Partial<Pick<TeamPlanningDeps, 'concurrency' | 'timeLimitMs'>> },
+  deps: { repos: Repositories; transaction: Transactor; scopes?: VisitsServiceDeps['scopes'] } & Partial<Pick<ToursServiceDeps, 'solve' | 'timeLimitMs' | 'matrix'>> & {
+    team?: Partial<Pick<TeamPlanningDeps, 'concurrency' | 'timeLimitMs'>>;
+  },
 ) => {
-  const visits = new VisitsService({ tours: deps.repos.tours, users: deps.repos.users, orgs: deps.repos.orgs, transaction: deps.transaction });
+  const visits = new VisitsService({ tours: deps.repos.tours, users: deps.repos.users, orgs: deps.repos.orgs, transaction: deps.transaction, ...(deps.scopes ? { scopes: deps.scopes } : {}) });
   const tours = new ToursService({
     tours: deps.repos.tours,
     visits,

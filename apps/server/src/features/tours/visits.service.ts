@@ -53,6 +53,16 @@ export const toVisitDto = (v: VisitRecord): VisitDto => ({
 
 const invalid = (message: string, field: string): AppError => new AppError('VALIDATION', message, { details: { field } });
 
+export interface VisitsServiceDeps {
+  readonly tours: ToursRepository;
+  readonly users: UsersRepository;
+  readonly orgs: OrgsRepository;
+  readonly transaction: Transactor;
+  readonly now?: () => Date;
+  /** Account visibility (published territories): a visit only for an account the actor may see. */
+  readonly scopes?: { assertCanSee(actor: Actor, accountId: string): Promise<void> };
+}
+
 /** Rep profiles, visit types and visits: the people and the work that tours are planned from. */
 export class VisitsService {
   readonly #tours: ToursRepository;
@@ -60,8 +70,10 @@ export class VisitsService {
   readonly #orgs: OrgsRepository;
   readonly #transaction: Transactor;
   readonly #now: () => Date;
+  readonly #scopes: VisitsServiceDeps['scopes'];
 
-  constructor(deps: { tours: ToursRepository; users: UsersRepository; orgs: OrgsRepository; transaction: Transactor; now?: () => Date }) {
+  constructor(deps: VisitsServiceDeps) {
+    this.#scopes = deps.scopes;
     this.#tours = deps.tours;
     this.#users = deps.users;
     this.#orgs = deps.orgs;
@@ -155,6 +167,7 @@ export class VisitsService {
   async createVisit(actor: Actor, body: CreateVisitBody): Promise<VisitDto> {
     const assigned = body.assignedUserId ?? (canPlanOthers(actor.role) ? null : actor.userId);
     if (assigned !== actor.userId && !canPlanOthers(actor.role)) throw new AppError('FORBIDDEN', `A ${actor.role} may only create visits for themselves`);
+    await this.#scopes?.assertCanSee(actor, body.accountId);
     const account = await this.#tours.accountPlace(actor.orgId, body.accountId);
     if (!account) throw new AppError('NOT_FOUND', 'Account not found', { details: { field: 'accountId' } });
     if (!account.location) throw invalid(`Account "${account.name}" has no location: place it on the map before planning a visit there`, 'accountId');
