@@ -191,7 +191,7 @@ export const totalsOf = (profile: RepProfileRecord, timeline: readonly DayTimeli
 };
 
 /** A timeline as saved tour days (the same fields `ToursService.save` writes). */
-export const tourDaysOf = (timeline: readonly DayTimeline[], points: Points): TourDayRecord[] =>
+export const tourDaysOf = (timeline: readonly DayTimeline[], points: readonly LngLatRecord[]): TourDayRecord[] =>
   timeline.map((d) => ({
     date: d.date,
     startAt: new Date(d.departure * 1000),
@@ -200,7 +200,7 @@ export const tourDaysOf = (timeline: readonly DayTimeline[], points: Points): To
     drivingSeconds: Math.round(d.drivingSeconds),
     lunch: d.lunch ? { startAt: new Date(d.lunch.start * 1000), endAt: new Date(d.lunch.end * 1000) } : null,
     night: d.night,
-    nightLocation: d.nightLoc === undefined ? null : (points.list[d.nightLoc] ?? null),
+    nightLocation: d.nightLoc === undefined ? null : (points[d.nightLoc] ?? null),
     stops: d.stops.map((s, seq) => ({
       seq,
       visitId: s.visit.id,

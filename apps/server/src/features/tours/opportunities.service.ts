@@ -378,7 +378,7 @@ export class OpportunitiesService {
         if (!same) throw new AppError('CONFLICT', 'The tour changed meanwhile: reload it and ask for the opportunities again');
         const visit = this.#candidateVisit(account, type, day.date, loc, visitId);
         const timeline = scheduleDays(t.ctx, withVisit(t.days, day.dayIndex, fit.position, visit));
-        await repos.slots.rewriteTour(actor.orgId, day.tourId, totalsOf(profile, timeline), tourDaysOf(timeline, t.points));
+        await repos.slots.rewriteTour(actor.orgId, day.tourId, totalsOf(profile, timeline), tourDaysOf(timeline, t.points.list));
       }
       return plan;
     });

@@ -383,7 +383,7 @@ export class SlotsService {
       const days = block.days.map((d, i) => (i === dayIndex ? { ...d, visits: [...d.visits.slice(0, best.position), visit, ...d.visits.slice(best.position)] } : d));
       const timeline = scheduleDays(week.ctx, days);
       const totals = totalsOf(profile, timeline);
-      const tourDays = tourDaysOf(timeline, week.points);
+      const tourDays = tourDaysOf(timeline, week.points.list);
       // empty days added for the search are not saved, except the one booked
       const kept = tourDays.filter((d) => d.stops.length > 0 || (order?.days.some((x) => x.date === d.date) ?? false));
       try {

@@ -5,6 +5,7 @@ import type { LngLatRecord, NewTour, PlanningVisitRecord, Repositories, RepProfi
 import type { ChangeTourBody, PlanTourBody, TimelineDay, TourDaysBody, TourDto, TourList, TourListQuery, TourPlan, TourTotals } from '@geocrm/contracts';
 import type { Actor } from '../auth/auth.service.ts';
 import { assertMayPlan } from './access.ts';
+import { totalsOf, tourDaysOf } from './insertion.ts';
 import { buildProblem, readSolution, type Unplaced } from './planner.ts';
 import { scheduleDays, type DayInput, type DayTimeline, type ScheduleContext, type ScheduleVisit } from './schedule.ts';
 import { addDays, todayIn } from './time.ts';
@@ -104,55 +105,19 @@ export const bookTours = async (
 
 /** The tour to write for a timeline (times as instants, the hotel's place). */
 export const newTourOf = (frame: PlanFrame, userId: string, createdBy: string, timeline: readonly DayTimeline[]): NewTour => {
-  const totals = tourTotalsOf(frame.profile, timeline);
   return {
     userId,
     dateFrom: timeline[0]?.date ?? '',
     dateTo: timeline[timeline.length - 1]?.date ?? '',
     createdBy,
-    totals: { distanceMetres: totals.distanceMetres, drivingSeconds: totals.drivingSeconds, visits: totals.visits, hotelNights: totals.hotelNights, meals: totals.meals, costCents: totals.costCents, currency: totals.currency },
-    days: timeline.map((d) => ({
-      date: d.date,
-      startAt: new Date(d.departure * 1000),
-      endAt: new Date(d.arrival * 1000),
-      distanceMetres: d.distanceMetres,
-      drivingSeconds: d.drivingSeconds,
-      lunch: d.lunch ? { startAt: new Date(d.lunch.start * 1000), endAt: new Date(d.lunch.end * 1000) } : null,
-      night: d.night,
-      nightLocation: d.nightLoc === undefined ? null : (frame.points[d.nightLoc] ?? null),
-      stops: d.stops.map((s, seq) => ({
-        seq,
-        visitId: s.visit.id,
-        arrivalAt: new Date(s.arrival * 1000),
-        startAt: new Date(s.start * 1000),
-        endAt: new Date(s.end * 1000),
-        departureAt: new Date(s.departure * 1000),
-        driveSeconds: s.driveSeconds,
-        driveMetres: s.driveMetres,
-        waitSeconds: s.waitSeconds,
-      })),
-    })),
+    totals: totalsOf(frame.profile, timeline),
+    days: tourDaysOf(timeline, frame.points),
   };
 };
 
 export const tourTotalsOf = (profile: RepProfileRecord, timeline: readonly DayTimeline[]): TourTotals => {
-  const distanceMetres = timeline.reduce((s, d) => s + d.distanceMetres, 0);
-  const drivingSeconds = timeline.reduce((s, d) => s + d.drivingSeconds, 0);
-  const visits = timeline.reduce((s, d) => s + d.stops.filter((x) => x.visit.loc !== undefined).length, 0);
-  const hotelNights = timeline.filter((d) => d.night === 'hotel').length;
-  const meals = timeline.filter((d) => d.lunch !== null).length;
-  const { costPerKmCents, hotelNightCents, mealCents, currency } = profile;
-  return {
-    distanceMetres,
-    km: Math.round(distanceMetres / 100) / 10,
-    drivingSeconds,
-    drivingHours: Math.round(drivingSeconds / 36) / 100,
-    visits,
-    hotelNights,
-    meals,
-    costCents: Math.round((distanceMetres / 1000) * costPerKmCents) + hotelNights * hotelNightCents + meals * mealCents,
-    currency,
-  };
+  const t = totalsOf(profile, timeline);
+  return { ...t, km: Math.round(t.distanceMetres / 100) / 10, drivingHours: Math.round(t.drivingSeconds / 36) / 100 };
 };
 
 /** The plan as answered to the client: each day's stops with times, lunch, return leg and night; totals; unplaced visits. */
